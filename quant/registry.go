@@ -24,9 +24,16 @@ type codec struct {
 	dequant dequantFunc
 	quant   quantFunc
 	imatrix ImatrixUse
+	// fast paths (SIMD-backed, registered by quant's simd hooks); they must
+	// give exactly the bytes/bits of the portable functions above.
+	fastDequant dequantFunc
+	fastQuant   quantFunc
 }
 
 var codecs [TypeCount]codec
+
+// portableOnly forces the portable implementations (tests compare the two).
+var portableOnly bool
 
 // registerDequant is called from the init of the file that implements t.
 func registerDequant(t Type, f dequantFunc) { codecs[t].dequant = f }
@@ -36,6 +43,14 @@ func registerQuant(t Type, f quantFunc, use ImatrixUse) {
 	codecs[t].quant = f
 	codecs[t].imatrix = use
 }
+
+// registerFastDequant installs an accelerated dequantizer for t that is
+// bit-identical to the portable one; Dequantize prefers it.
+func registerFastDequant(t Type, f dequantFunc) { codecs[t].fastDequant = f }
+
+// registerFastQuant installs an accelerated quantizer for t that is
+// byte-identical to the portable one; Quantize prefers it.
+func registerFastQuant(t Type, f quantFunc) { codecs[t].fastQuant = f }
 
 // CanDequantize reports whether Dequantize supports t.
 func CanDequantize(t Type) bool { return t.Valid() && codecs[t].dequant != nil }
@@ -65,7 +80,11 @@ func Dequantize(t Type, dst []float32, src []byte) error {
 	if n := len(src) / ti.TypeSize * ti.BlockSize; len(dst) != n {
 		return fmt.Errorf("%s: %d bytes hold %d values, destination has %d", t, len(src), n, len(dst))
 	}
-	codecs[t].dequant(dst, src)
+	if f := codecs[t].fastDequant; f != nil && !portableOnly {
+		f(dst, src)
+	} else {
+		codecs[t].dequant(dst, src)
+	}
 	return nil
 }
 
@@ -95,6 +114,10 @@ func Quantize(t Type, dst []byte, src []float32, nPerRow int, imatrix []float32)
 	if codecs[t].imatrix == ImatrixIgnored {
 		imatrix = nil
 	}
-	codecs[t].quant(dst, src, nPerRow, imatrix)
+	if f := codecs[t].fastQuant; f != nil && !portableOnly {
+		f(dst, src, nPerRow, imatrix)
+	} else {
+		codecs[t].quant(dst, src, nPerRow, imatrix)
+	}
 	return nil
 }
