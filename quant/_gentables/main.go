@@ -15,9 +15,9 @@ import (
 )
 
 type table struct {
-	CType  string   `json:"ctype"`
-	Count  int      `json:"count"`
-	Values []uint64 `json:"-"`
+	CType  string        `json:"ctype"`
+	Count  int           `json:"count"`
+	Values []uint64      `json:"-"`
 	Raw    []json.Number `json:"values"`
 }
 
