@@ -1,10 +1,21 @@
 # ggufmerge — see README.md. `make run` and `make test` are the two entry points.
-GO      ?= go
-BIN     := bin/ggufmerge
-VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X main.version=$(VERSION)
+GO        ?= go
+BIN       := bin/ggufmerge
+VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X main.version=$(VERSION)
+SHARED    ?= $(abspath ../shared)
+REF_HOME  ?= $(HOME)/.cache/ggufmerge-ref
+QEMU      ?= $(shell command -v qemu-aarch64-static 2>/dev/null)
+FUZZTIME  ?= 15s
+# packages whose kernels must agree across implementations and architectures
+KERNEL_PKGS := ./simd/... ./quant/... ./merge/...
+# tests find the reference tools (llref, ggml_qref, gguf-py) through these when installed
+export PATH      := $(REF_HOME)/bin:$(PATH)
+export PYTHONPATH := $(REF_HOME)/llama.cpp-src/gguf-py
+export GGUFMERGE_SHARED := $(SHARED)
 
-.PHONY: build run test vet
+.PHONY: build run test vet unit test-purego test-noavx2 test-arm64 cross fuzz ref bench clean
+
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/ggufmerge
 
@@ -13,6 +24,62 @@ run: build
 
 vet:
 	$(GO) vet ./...
+	GOARCH=arm64 $(GO) vet $(KERNEL_PKGS)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
-test: vet
-	$(GO) test ./...
+# The whole suite: unit tests (golden data and the real llama.cpp when present),
+# the portable and non-AVX2 paths, arm64 under qemu, cross-builds and short fuzzing.
+test: vet ref unit test-purego test-noavx2 test-arm64 cross fuzz
+	@echo "make test: all steps passed"
+
+unit:
+	$(GO) test -count=1 ./...
+
+test-purego:
+	$(GO) test -count=1 -tags purego $(KERNEL_PKGS)
+
+test-noavx2:
+	GODEBUG=cpu.avx2=off,cpu.fma=off $(GO) test -count=1 $(KERNEL_PKGS)
+
+test-arm64:
+ifeq ($(QEMU),)
+	@echo "test-arm64: SKIPPED (qemu-aarch64-static not installed; apt-get install qemu-user-static)"
+else
+	@set -e; for p in $$($(GO) list $(KERNEL_PKGS)); do \
+		d=$$($(GO) list -f '{{.Dir}}' $$p); \
+		GOARCH=arm64 CGO_ENABLED=0 $(GO) test -c -o /tmp/ggufmerge-arm64.test $$p; \
+		[ -f /tmp/ggufmerge-arm64.test ] || continue; \
+		echo "== arm64 (qemu) $$p"; \
+		(cd $$d && $(QEMU) /tmp/ggufmerge-arm64.test -test.count=1) ; \
+		rm -f /tmp/ggufmerge-arm64.test; \
+	done
+endif
+
+cross:
+	GOOS=darwin  GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/ggufmerge
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/ggufmerge
+	GOOS=linux   GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/ggufmerge
+	CGO_ENABLED=0 $(GO) build -tags purego -o /dev/null ./cmd/ggufmerge
+
+fuzz:
+	@set -e; grep -rl --include='*_test.go' '^func Fuzz' . | while read f; do \
+		pkg=./$$(dirname $$f); \
+		for fn in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | sed 's/func //'); do \
+			echo "== fuzz $$pkg $$fn ($(FUZZTIME))"; \
+			$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+# The reference llama.cpp/ggml toolkit from ../shared (tests that use it skip without it).
+ref:
+	@if [ -x "$(SHARED)/tools/ref/setup.sh" ] || [ -f "$(SHARED)/tools/ref/setup.sh" ]; then \
+		REF_HOME=$(REF_HOME) bash $(SHARED)/tools/ref/setup.sh >/tmp/ggufmerge-ref-setup.log 2>&1 \
+		  && echo "ref: reference llama.cpp toolkit ready in $(REF_HOME)" \
+		  || { echo "ref: setup failed (see /tmp/ggufmerge-ref-setup.log); reference tests will skip"; tail -5 /tmp/ggufmerge-ref-setup.log; }; \
+	else echo "ref: $(SHARED) not found; reference tests will skip"; fi
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchtime=1x ./...
+
+clean:
+	rm -rf bin
