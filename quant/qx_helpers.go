@@ -14,11 +14,11 @@ import "math"
 //     into an FMA on arm64;
 //   - integers enter float expressions through float32(int) where C converts.
 
-// sqrt32 is sqrtf: sqrt of the exact float64 widening, rounded once to
+// qxSqrt is sqrtf: sqrt of the exact float64 widening, rounded once to
 // float32, equals the correctly rounded float32 square root.
-func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
+func qxSqrt(x float32) float32 { return float32(math.Sqrt(float64(x))) }
 
-func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
+func qxAbs(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
 
 // qxWeight is the per-element weight of make_qx_quants when no explicit
 // weights are given.
@@ -29,9 +29,9 @@ func qxWeight(x float32, rmseType int) float32 {
 	case 2:
 		return 1
 	case 3:
-		return abs32(x)
+		return qxAbs(x)
 	}
-	return sqrt32(abs32(x))
+	return qxSqrt(qxAbs(x))
 }
 
 // clampQX is max(-nmax, min(nmax-1, l)).
@@ -47,7 +47,7 @@ func makeQXQuants(n, nmax int, x []float32, L []int8, rmseType int, qw []float32
 	L = L[:n]
 	var maxv, amax float32
 	for _, v := range x {
-		if ax := abs32(v); ax > amax {
+		if ax := qxAbs(v); ax > amax {
 			amax, maxv = ax, v
 		}
 	}
@@ -130,7 +130,7 @@ func makeQ3Quants(n, nmax int, x []float32, L []int8, doRmse bool) float32 {
 	L = L[:n]
 	var maxv, amax float32
 	for _, v := range x {
-		if ax := abs32(v); ax > amax {
+		if ax := qxAbs(v); ax > amax {
 			amax, maxv = ax, v
 		}
 	}
@@ -246,7 +246,7 @@ func makeQKXQuants(n, nmax int, x, weights []float32, L, Laux []uint8, rmin, rde
 		clear(L)
 		return 0, -minv
 	}
-	// x[i]-min is the same in every trial; computing it once is exact.
+	// x[i]-min only changes when a trial is accepted; caching it is exact.
 	var dbuf [32]float32
 	var xm []float32
 	if n <= len(dbuf) {
@@ -267,7 +267,7 @@ func makeQKXQuants(n, nmax int, x, weights []float32, L, Laux []uint8, rmin, rde
 		L[i] = uint8(l)
 		diff := float32(scale*float32(l)) + minv - v
 		if useMad {
-			diff = abs32(diff)
+			diff = qxAbs(diff)
 		} else {
 			diff = diff * diff
 		}
@@ -303,7 +303,7 @@ func makeQKXQuants(n, nmax int, x, weights []float32, L, Laux []uint8, rmin, rde
 		for i, v := range x {
 			diff := float32(thisScale*float32(Laux[i])) + thisMin - v
 			if useMad {
-				diff = abs32(diff)
+				diff = qxAbs(diff)
 			} else {
 				diff = diff * diff
 			}
@@ -313,7 +313,12 @@ func makeQKXQuants(n, nmax int, x, weights []float32, L, Laux []uint8, rmin, rde
 			copy(L, Laux)
 			bestErr = curErr
 			scale = thisScale
+			// ggml's later trials measure from the new min.
 			minv = thisMin
+			rng = maxv - minv
+			for i, v := range x {
+				xm[i] = v - minv
+			}
 		}
 	}
 	return scale, -minv

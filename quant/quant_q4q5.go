@@ -1,0 +1,204 @@
+package quant
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// Quantizers of the 32-element legacy types Q4_0, Q4_1, Q5_0, Q5_1
+// (gguf-and-quants.md §5.2 and §5.5). Without an imatrix ggml runs the
+// quantize_row_*_ref block rule over all rows; with one it runs the
+// per-row *_impl, which weights each element by qw*sqrt(sigma2 + x²) with
+// sigma2 the row's mean square.
+
+func init() {
+	registerQuant(Q4_0, quantizeLegacy(Q4_0, quantBlockQ4_0, quantBlockQ4_0W), ImatrixOptional)
+	registerQuant(Q4_1, quantizeLegacy(Q4_1, quantBlockQ4_1, quantBlockQ4_1W), ImatrixOptional)
+	registerQuant(Q5_0, quantizeLegacy(Q5_0, quantBlockQ5_0, quantBlockQ5_0W), ImatrixOptional)
+	registerQuant(Q5_1, quantizeLegacy(Q5_1, quantBlockQ5_1, quantBlockQ5_1W), ImatrixOptional)
+}
+
+const qkLegacy = 32
+
+// legacyWeighted quantizes one block with per-element weights w.
+type legacyWeighted func(y []byte, x, w []float32)
+
+// quantizeLegacy builds the quantFunc of a legacy type from its block rules.
+func quantizeLegacy(t Type, ref func(y []byte, x []float32), weighted legacyWeighted) quantFunc {
+	ts := t.TypeSize()
+	return func(dst []byte, src []float32, nPerRow int, imatrix []float32) {
+		if imatrix == nil {
+			for b := 0; b*qkLegacy < len(src); b++ {
+				ref(dst[b*ts:(b+1)*ts], src[b*qkLegacy:(b+1)*qkLegacy])
+			}
+			return
+		}
+		var w [qkLegacy]float32
+		rowBytes := nPerRow / qkLegacy * ts
+		for r := 0; r*nPerRow < len(src); r++ {
+			x := src[r*nPerRow : (r+1)*nPerRow]
+			y := dst[r*rowBytes : (r+1)*rowBytes]
+			sigma2 := lgRowSigma2(x)
+			for b := 0; b < nPerRow/qkLegacy; b++ {
+				xb := x[b*qkLegacy : (b+1)*qkLegacy]
+				qw := imatrix[b*qkLegacy : (b+1)*qkLegacy]
+				for j, v := range xb {
+					w[j] = qw[j] * qxSqrt(sigma2+float32(v*v))
+				}
+				weighted(y[b*ts:(b+1)*ts], xb, w[:])
+			}
+		}
+	}
+}
+
+// lgRowSigma2 is the mean square of a whole row, summed in order.
+func lgRowSigma2(x []float32) float32 {
+	var s float32
+	for _, v := range x {
+		s += float32(v * v)
+	}
+	return s / float32(len(x))
+}
+
+func kqPutF16(b []byte, f float32) { binary.LittleEndian.PutUint16(b, FP32ToFP16(f)) }
+
+// lgAbsMax returns the value of largest magnitude (the first one on
+// ties), as the Q4_0/Q5_0 rules pick it.
+func lgAbsMax(x []float32) float32 {
+	var amax, maxv float32
+	for _, v := range x {
+		if amax < qxAbs(v) {
+			amax, maxv = qxAbs(v), v
+		}
+	}
+	return maxv
+}
+
+// lgMinMax is the block min and max starting from ±FLT_MAX.
+func lgMinMax(x []float32) (lo, hi float32) {
+	lo, hi = math.MaxFloat32, -math.MaxFloat32
+	for _, v := range x {
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
+		}
+	}
+	return lo, hi
+}
+
+func lgInverse(d float32) float32 {
+	if d != 0 {
+		return 1 / d
+	}
+	return 0
+}
+
+// lgPackNibbles stores q[j] | q[j+16]<<4 for the 16 bytes of a 32-block.
+func lgPackNibbles(qs []byte, q *[qkLegacy]uint8) {
+	for j := range 16 {
+		qs[j] = q[j]&0xf | q[j+16]<<4
+	}
+}
+
+// lgPackQ5 stores the low nibbles and gathers bit 4 of every value into qh.
+func lgPackQ5(qh, qs []byte, q *[qkLegacy]uint8) {
+	lgPackNibbles(qs, q)
+	var h uint32
+	for j := range qkLegacy {
+		h |= uint32(q[j]>>4&1) << j
+	}
+	binary.LittleEndian.PutUint32(qh, h)
+}
+
+func quantBlockQ4_0(y []byte, x []float32) {
+	x = x[:qkLegacy]
+	d := lgAbsMax(x) / -8
+	id := lgInverse(d)
+	kqPutF16(y[0:2], d)
+	var q [qkLegacy]uint8
+	for j, v := range x {
+		// C: MIN(15, (int8_t)(x*id + 8.5f)), a truncating conversion.
+		q[j] = uint8(min(15, int32(float32(v*id)+8.5)))
+	}
+	lgPackNibbles(y[2:18], &q)
+}
+
+func quantBlockQ5_0(y []byte, x []float32) {
+	x = x[:qkLegacy]
+	d := lgAbsMax(x) / -16
+	id := lgInverse(d)
+	kqPutF16(y[0:2], d)
+	var q [qkLegacy]uint8
+	for j, v := range x {
+		q[j] = uint8(min(31, int32(float32(v*id)+16.5)))
+	}
+	lgPackQ5(y[2:6], y[6:22], &q)
+}
+
+func quantBlockQ4_1(y []byte, x []float32) {
+	x = x[:qkLegacy]
+	lo, hi := lgMinMax(x)
+	d := (hi - lo) / 15
+	id := lgInverse(d)
+	kqPutF16(y[0:2], d)
+	kqPutF16(y[2:4], lo)
+	var q [qkLegacy]uint8
+	for j, v := range x {
+		q[j] = uint8(min(15, int32(float32((v-lo)*id)+0.5)))
+	}
+	lgPackNibbles(y[4:20], &q)
+}
+
+func quantBlockQ5_1(y []byte, x []float32) {
+	x = x[:qkLegacy]
+	lo, hi := lgMinMax(x)
+	d := (hi - lo) / 31
+	id := lgInverse(d)
+	kqPutF16(y[0:2], d)
+	kqPutF16(y[2:4], lo)
+	var q [qkLegacy]uint8
+	for j, v := range x {
+		q[j] = uint8(int32(float32((v-lo)*id) + 0.5)) // no clamp in ggml
+	}
+	lgPackQ5(y[4:8], y[8:24], &q)
+}
+
+func quantBlockQ4_0W(y []byte, x, w []float32) {
+	var L [qkLegacy]int8
+	d := makeQXQuants(qkLegacy, 8, x, L[:], 1, w)
+	kqPutF16(y[0:2], d)
+	var q [qkLegacy]uint8
+	for j, l := range L {
+		q[j] = uint8(l)
+	}
+	lgPackNibbles(y[2:18], &q)
+}
+
+func quantBlockQ5_0W(y []byte, x, w []float32) {
+	var L [qkLegacy]int8
+	d := makeQXQuants(qkLegacy, 16, x, L[:], 1, w)
+	kqPutF16(y[0:2], d)
+	var q [qkLegacy]uint8
+	for j, l := range L {
+		q[j] = uint8(l)
+	}
+	lgPackQ5(y[2:6], y[6:22], &q)
+}
+
+func quantBlockQ4_1W(y []byte, x, w []float32) {
+	var q, aux [qkLegacy]uint8
+	d, theMin := makeQKX3Quants(qkLegacy, 15, x, w, q[:], aux[:], -0.9, 0.05, 36, false)
+	kqPutF16(y[0:2], d)
+	kqPutF16(y[2:4], -theMin)
+	lgPackNibbles(y[4:20], &q)
+}
+
+func quantBlockQ5_1W(y []byte, x, w []float32) {
+	var q, aux [qkLegacy]uint8
+	d, theMin := makeQKX3Quants(qkLegacy, 31, x, w, q[:], aux[:], -0.9, 0.05, 36, false)
+	kqPutF16(y[0:2], d)
+	kqPutF16(y[2:4], -theMin)
+	lgPackQ5(y[4:8], y[8:24], &q)
+}
