@@ -1,0 +1,214 @@
+package quant
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// Helpers shared by the IQ1/IQ2/IQ3 quantizers. All float32 arithmetic is
+// in ggml's C order; every product that is then added is rounded on its own
+// (float32(a*b)) so no platform fuses it into an FMA.
+
+// sqrt32 is C sqrtf (the float64 square root rounds to the same float32).
+func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
+
+// abs32 is C fabsf.
+func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
+
+// cMax is ggml's MAX(a, b) macro: a > b ? a : b (so NaN handling matches).
+func cMax(a, b float32) float32 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// clampInt limits l to [lo, hi] as MAX(lo, MIN(hi, l)).
+func clampInt(l int32, lo, hi int32) int32 {
+	if l > hi {
+		l = hi
+	}
+	if l < lo {
+		l = lo
+	}
+	return l
+}
+
+// sumSquares is Σ x² accumulated in order.
+func sumSquares(x []float32) float32 {
+	s := float32(0)
+	for _, v := range x {
+		s += float32(v * v)
+	}
+	return s
+}
+
+// imatrixWeights fills w[i] = qw[i]·sqrt(sigma2 + x[i]²), the weights every
+// IQ quantizer derives from importance weights.
+func imatrixWeights(w, qw, x []float32, sigma2 float32) {
+	for i := range w {
+		w[i] = qw[i] * sqrt32(sigma2+float32(x[i]*x[i]))
+	}
+}
+
+// squareWeights fills w[i] = x[i]², the weights without an imatrix.
+func squareWeights(w, x []float32) {
+	for i := range w {
+		w[i] = x[i] * x[i]
+	}
+}
+
+// sqrtAll fills dst[i] = sqrt(src[i]) (ggml's waux).
+func sqrtAll(dst, src []float32) {
+	for i := range dst {
+		dst[i] = sqrt32(src[i])
+	}
+}
+
+// evenSigns writes |xb| of one 8-group to xval and returns its 7-bit sign
+// code. An odd number of negatives cannot be stored (the 8th sign is the
+// parity), so the element with the smallest w·x² keeps the wrong sign.
+func evenSigns(xb, w, xval []float32) uint8 {
+	nflip := 0
+	s := uint8(0)
+	for i := 0; i < 8; i++ {
+		if xb[i] >= 0 {
+			xval[i] = xb[i]
+		} else {
+			xval[i] = -xb[i]
+			nflip++
+			s |= 1 << i
+		}
+	}
+	if nflip%2 != 0 {
+		imin := 0
+		min := w[0] * xb[0] * xb[0]
+		for i := 1; i < 8; i++ {
+			if ax := w[i] * xb[i] * xb[i]; ax < min {
+				min, imin = ax, i
+			}
+		}
+		xval[imin] = -xval[imin]
+		s ^= 1 << imin
+	}
+	return s & 127
+}
+
+// allSigns writes |xb| of one 8-group to xval and returns its 8 sign bits.
+func allSigns(xb, xval []float32) uint8 {
+	s := uint8(0)
+	for i := 0; i < 8; i++ {
+		if xb[i] >= 0 {
+			xval[i] = xb[i]
+		} else {
+			xval[i] = -xb[i]
+			s |= 1 << i
+		}
+	}
+	return s
+}
+
+// maxOf is the running MAX over x, starting from x[0].
+func maxOf(x []float32) float32 {
+	m := x[0]
+	for _, v := range x[1:] {
+		m = cMax(m, v)
+	}
+	return m
+}
+
+// oddLevel is the level l in [0, maxL] of the odd grid value 2l+1 nearest
+// to id·x: nearest_int(0.5·(id·x − 1)) clamped.
+func oddLevel(id, x float32, maxL int32) uint8 {
+	return uint8(clampInt(nearestInt(0.5*(float32(id*x)-1)), 0, maxL))
+}
+
+// quantizeGroup sets the levels of one group for the inverse scale id and
+// returns its code (bits per level).
+func quantizeGroup(id float32, xval []float32, L []uint8, maxL int32, bits uint) int {
+	code := 0
+	for i := range L {
+		L[i] = oddLevel(id, xval[i], maxL)
+		code |= int(L[i]) << (bits * uint(i))
+	}
+	return code
+}
+
+// groupCode packs the levels L of one group.
+func groupCode(L []uint8, bits uint) int {
+	code := 0
+	for i, l := range L {
+		code |= int(l) << (bits * uint(i))
+	}
+	return code
+}
+
+// oddSums returns Σ w·x·q and Σ w·q·q with q = 2L+1.
+func oddSums(w, xval []float32, L []uint8) (sumqx, sumq2 float32) {
+	for i := range w {
+		q := float32(2*int32(L[i]) + 1)
+		sumqx += float32(w[i] * xval[i] * q)
+		sumq2 += float32(w[i] * q * q)
+	}
+	return sumqx, sumq2
+}
+
+// bestNeighbour is iq2/iq3_find_best_neighbour: the neighbour with the
+// smallest Σ w·(scale·q − x)² (first one on ties); its levels go to L.
+// ggml aborts when no distance is below FLT_MAX (NaN input); we take the
+// first neighbour instead so bad input cannot crash the process.
+func bestNeighbour(g *iqGrid, nb []uint16, xval, w []float32, scale float32, L []uint8) int {
+	best := float32(math.MaxFloat32)
+	gi := -1
+	for _, j := range nb {
+		pg := g.point(int(j))
+		d2 := float32(0)
+		for i, p := range pg {
+			diff := float32(scale*float32(p)) - xval[i]
+			d2 += float32(w[i] * diff * diff)
+		}
+		if d2 < best {
+			best, gi = d2, int(j)
+		}
+	}
+	if gi < 0 {
+		gi = int(nb[0])
+	}
+	setLevels(g, gi, L)
+	return gi
+}
+
+// setLevels writes the levels of grid point gi to L.
+func setLevels(g *iqGrid, gi int, L []uint8) {
+	for i, p := range g.point(gi) {
+		L[i] = uint8((p - 1) / 2)
+	}
+}
+
+// subScaleCode is the 4-bit (maxL = 15) or 3-bit (maxL = 7) block scale
+// code nearest_int(0.5·(id·scale − 1)) clamped.
+func subScaleCode(id, scale float32, maxL int32) uint8 {
+	return uint8(clampInt(nearestInt(0.5*(float32(id*scale)-1)), 0, maxL))
+}
+
+func putF16(b []byte, f float32) { binary.LittleEndian.PutUint16(b, FP32ToFP16(f)) }
+
+// forEachSuperBlock runs block on every 256-element super-block of every
+// row, with its output bytes and its slice of the importance weights (nil
+// without an imatrix; the same weights apply to every row).
+func forEachSuperBlock(t Type, dst []byte, src []float32, nPerRow int, imatrix []float32,
+	block func(y []byte, x, qw []float32)) {
+	bs := t.TypeSize()
+	nb := nPerRow / QK_K
+	for r := 0; r < len(src)/nPerRow; r++ {
+		for ibl := 0; ibl < nb; ibl++ {
+			var qw []float32
+			if imatrix != nil {
+				qw = imatrix[QK_K*ibl : QK_K*(ibl+1)]
+			}
+			x := src[r*nPerRow+QK_K*ibl : r*nPerRow+QK_K*(ibl+1)]
+			off := (r*nb + ibl) * bs
+			block(dst[off:off+bs], x, qw)
+		}
+	}
+}
