@@ -1,0 +1,118 @@
+package quant
+
+// IQ2_S quantizer (ggml quantize_row_iq2_s_impl): 16-element sub-blocks of
+// two 8-coordinate groups on the 1024-point grid, 8 explicit sign bits per
+// group, 4-bit sub-block scales. The imatrix is optional.
+
+func init() { registerQuant(IQ2_S, quantizeIQ2S, ImatrixOptional) }
+
+// groupMaxEpsIQ2S is GROUP_MAX_EPS_IQ2_S.
+const groupMaxEpsIQ2S = float32(1e-8)
+
+func quantizeIQ2S(dst []byte, src []float32, nPerRow int, imatrix []float32) {
+	g := gridIQ2S.get()
+	forEachSuperBlock(IQ2_S, dst, src, nPerRow, imatrix, func(y []byte, x, qw []float32) {
+		iq2sBlock(g, y, x, qw)
+	})
+}
+
+// iq2sBlock quantizes one super-block into y (82 bytes: fp16 d, qs[64] =
+// 32 low grid-index bytes then 32 sign bytes, qh[8] with the 2 high index
+// bits per group, scales[8] of nibbles).
+func iq2sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
+	const kMaxQ = 3
+	var (
+		scales     [QK_K / 16]float32
+		weight     [16]float32
+		xval       [16]float32
+		waux       [16]float32
+		L, Laux    [16]uint8
+		onGrid     [2]bool
+		onGridAux  [2]bool
+		blockSigns [2]uint8
+		maxScale   float32
+	)
+	clear(y)
+	qs, qh, sc := y[2:66], y[66:74], y[74:82]
+	sigma2 := 2 * sumSquares(xbl) / QK_K
+	for ib := 0; ib < QK_K/16; ib++ {
+		xb := xbl[16*ib : 16*ib+16]
+		if qwbl != nil {
+			imatrixWeights(weight[:], qwbl[16*ib:16*ib+16], xb, sigma2)
+		} else {
+			for i := range weight {
+				weight[i] = float32(0.25*sigma2) + float32(xb[i]*xb[i])
+			}
+		}
+		sqrtAll(waux[:], weight[:])
+		for k := 0; k < 2; k++ {
+			blockSigns[k] = allSigns(xb[8*k:8*k+8], xval[8*k:8*k+8])
+		}
+		max := maxOf(xval[:])
+		L = [16]uint8{}
+		if max < groupMaxEpsIQ2S {
+			scales[ib] = 0
+			continue
+		}
+		best := float32(0)
+		scale := max / (2*kMaxQ - 1)
+		onGrid = [2]bool{true, true}
+		for is := -9; is <= 9; is++ {
+			id := (2*kMaxQ - 1 + float32(float32(is)*0.1)) / max
+			thisScale := 1 / id
+			for k := 0; k < 2; k++ {
+				la := Laux[8*k : 8*k+8]
+				gi, nb := g.lookup(quantizeGroup(id, xval[8*k:8*k+8], la, kMaxQ-1, 2))
+				onGridAux[k] = gi >= 0
+				if gi < 0 {
+					bestNeighbour(g, nb, xval[8*k:8*k+8], waux[8*k:8*k+8], thisScale, la)
+				}
+			}
+			sumqx, sumq2 := oddSums(weight[:], xval[:], Laux[:])
+			if sumq2 > 0 && sumqx*sumqx > best*sumq2 {
+				scale = sumqx / sumq2
+				best = scale * sumqx
+				L = Laux
+				onGrid = onGridAux
+			}
+		}
+		if (!onGrid[0] || !onGrid[1]) && scale > 0 {
+			id := 1 / scale
+			for k := 0; k < 2; k++ {
+				if onGrid[k] {
+					continue
+				}
+				l := L[8*k : 8*k+8]
+				gi, nb := g.lookup(quantizeGroup(id, xval[8*k:8*k+8], l, kMaxQ-1, 2))
+				if gi < 0 {
+					bestNeighbour(g, nb, xval[8*k:8*k+8], waux[8*k:8*k+8], scale, l)
+				}
+			}
+			if sumqx, sumq2 := oddSums(weight[:], xval[:], L[:]); sumq2 > 0 {
+				scale = sumqx / sumq2
+			}
+		}
+		if scale < 0 {
+			scale = -scale
+			blockSigns[0], blockSigns[1] = ^blockSigns[0], ^blockSigns[1]
+		}
+		for k := 0; k < 2; k++ {
+			gi := g.indexOf(L[8*k : 8*k+8])
+			i8 := 2*ib + k
+			qs[i8] = uint8(gi)
+			qh[i8/4] |= uint8(gi>>8) << (2 * (i8 % 4))
+			qs[QK_K/8+i8] = blockSigns[k]
+		}
+		scales[ib] = scale
+		maxScale = cMax(maxScale, scale)
+	}
+	if maxScale == 0 {
+		return
+	}
+	d := maxScale / 31
+	putF16(y, d*0.9875)
+	id := 1 / d
+	for ib := 0; ib < QK_K/16; ib++ {
+		sc[ib/2] |= subScaleCode(id, scales[ib], 15) << (4 * (ib % 2))
+	}
+}
