@@ -1,0 +1,72 @@
+package quant
+
+// K-quant quantizers Q2_K..Q6_K (gguf-and-quants.md §5.4, §5.5): 256-value
+// super-blocks of 16 or 32-value sub-blocks. Without an imatrix ggml runs
+// quantize_row_*_ref over all rows; with one it runs quantize_row_*_impl per
+// row, which for these types is also block by block with the block's slice
+// of the importance weights.
+//
+// Every block rule is split the same way:
+//  1. search: an independent scale (and min) search per sub-block — the
+//     *Search functions, pure functions of one super-block that issue #6
+//     runs one sub-block per SIMD lane;
+//  2. the super-block scale(s) and the packed sub-block scales;
+//  3. re-quantization of every value with the fp16-rounded scales;
+//  4. bit packing.
+
+func init() {
+	registerQuant(Q2_K, quantizeK(Q2_K, quantBlockQ2K), ImatrixOptional)
+	registerQuant(Q3_K, quantizeK(Q3_K, quantBlockQ3K), ImatrixOptional)
+	registerQuant(Q4_K, quantizeK(Q4_K, quantBlockQ4K), ImatrixOptional)
+	registerQuant(Q5_K, quantizeK(Q5_K, quantBlockQ5K), ImatrixOptional)
+	registerQuant(Q6_K, quantizeK(Q6_K, quantBlockQ6K), ImatrixOptional)
+}
+
+// kBlockFunc quantizes one super-block x into y; qw is nil (the _ref rule)
+// or the block's importance weights (the _impl rule).
+type kBlockFunc func(y []byte, x, qw []float32)
+
+func quantizeK(t Type, block kBlockFunc) quantFunc {
+	ts := t.TypeSize()
+	return func(dst []byte, src []float32, nPerRow int, imatrix []float32) {
+		for b := 0; b*QK_K < len(src); b++ {
+			var qw []float32
+			if imatrix != nil {
+				off := b * QK_K % nPerRow
+				qw = imatrix[off : off+QK_K]
+			}
+			block(dst[b*ts:(b+1)*ts], src[b*QK_K:(b+1)*QK_K], qw)
+		}
+	}
+}
+
+// kqSigma2 is Σx²/256 over a super-block, summed in order.
+func kqSigma2(x []float32) float32 {
+	return kqSigma2Raw(x) / QK_K
+}
+
+// kqImatrixWeights sets w = qw*sqrt(sigma2 + x²) and returns Σw.
+func kqImatrixWeights(w, x, qw []float32, sigma2 float32) float32 {
+	w = w[:len(x)]
+	qw = qw[:len(x)]
+	var sum float32
+	for l, v := range x {
+		w[l] = qw[l] * qxSqrt(sigma2+float32(v*v))
+	}
+	for _, v := range w {
+		sum += v
+	}
+	return sum
+}
+
+// kqPack2 stores the low 2 bits of L, four values 32 apart per byte
+// (Q2_K and Q3_K qs).
+func kqPack2(qs []byte, L *[QK_K]uint8) {
+	qs = qs[:QK_K/4]
+	for h := 0; h < 2; h++ {
+		for l := range 32 {
+			j := 128*h + l
+			qs[32*h+l] = L[j] | L[j+32]<<2 | L[j+64]<<4 | L[j+96]<<6
+		}
+	}
+}

@@ -1,0 +1,204 @@
+package quant
+
+// Q2_K (84 bytes: scales[16], qs[64], d, dmin) and Q3_K (110 bytes:
+// hmask[32], qs[64], scales[12], d), both with 16 sub-blocks of 16.
+
+// q2KSearch fits each 16-value sub-block affinely with nmax 3. Without qw it
+// is the _ref search (weights |x|, make_qkx2_quants with mean absolute error);
+// with qw the _impl search (weights qw*sqrt(sigma2+x²), make_qkx3_quants)
+// that also returns the weight sums.
+func q2KSearch(x, qw []float32, L *[QK_K]uint8, scales, mins, sw *[16]float32) {
+	var w [16]float32
+	var aux [16]uint8
+	if qw == nil {
+		for j := range 16 {
+			xs := x[16*j : 16*j+16]
+			for l, v := range xs {
+				w[l] = qxAbs(v)
+			}
+			scales[j], mins[j] = makeQKX2Quants(16, 3, xs, w[:], L[16*j:16*j+16], aux[:], -0.5, 0.1, 15, true)
+		}
+		return
+	}
+	sigma2 := kqSigma2(x)
+	for j := range 16 {
+		xs := x[16*j : 16*j+16]
+		sw[j] = kqImatrixWeights(w[:], xs, qw[16*j:16*j+16], sigma2)
+		scales[j], mins[j] = makeQKX3Quants(16, 3, xs, w[:], L[16*j:16*j+16], aux[:], -0.9, 0.05, 36, false)
+	}
+}
+
+func quantBlockQ2K(y []byte, x, qw []float32) {
+	y = y[:84]
+	x = x[:QK_K]
+	var L [QK_K]uint8
+	var scales, mins, sw [16]float32
+	q2KSearch(x, qw, &L, &scales, &mins, &sw)
+	sc := y[0:16]
+	if qw == nil {
+		q2KScalesRef(y, &scales, &mins)
+	} else {
+		var Ls, Lm [16]uint8
+		dm := makeQPQuants(16, 15, scales[:], Ls[:], sw[:])
+		mm := makeQPQuants(16, 15, mins[:], Lm[:], sw[:])
+		kqPutF16(y[80:82], dm)
+		kqPutF16(y[82:84], mm)
+		for j := range 16 {
+			sc[j] = Ls[j] | Lm[j]<<4
+		}
+	}
+	d := kqGetF16(y[80:82])
+	dmin := kqGetF16(y[82:84])
+	for j := range 16 {
+		dl := d * float32(sc[j]&0xf)
+		if dl == 0 {
+			continue // keep the search's L, as ggml does
+		}
+		ml := dmin * float32(sc[j]>>4)
+		for i, v := range x[16*j : 16*j+16] {
+			L[16*j+i] = uint8(max(0, min(3, nearestInt((v+ml)/dl))))
+		}
+	}
+	kqPack2(y[16:80], &L)
+}
+
+// q2KScalesRef quantizes the sub-block scales and mins to 4 bits against
+// their maxima (quantize_row_q2_K_ref).
+func q2KScalesRef(y []byte, scales, mins *[16]float32) {
+	var maxScale, maxMin float32
+	for j := range 16 {
+		if scales[j] > maxScale {
+			maxScale = scales[j]
+		}
+		if mins[j] > maxMin {
+			maxMin = mins[j]
+		}
+	}
+	sc := y[0:16]
+	if maxScale > 0 {
+		iscale := 15 / maxScale
+		for j := range 16 {
+			sc[j] = uint8(nearestInt(float32(iscale * scales[j])))
+		}
+		kqPutF16(y[80:82], maxScale/15)
+	} else {
+		clear(sc)
+		kqPutF16(y[80:82], 0)
+	}
+	if maxMin > 0 {
+		iscale := 15 / maxMin
+		for j := range 16 {
+			sc[j] |= uint8(nearestInt(float32(iscale*mins[j])) << 4)
+		}
+		kqPutF16(y[82:84], maxMin/15)
+	} else {
+		kqPutF16(y[82:84], 0)
+	}
+}
+
+// q3KSearch finds each sub-block's symmetric scale with nmax 4; L gets
+// values 0..7. Without qw: make_q3_quants; with qw: make_qx_quants weighted
+// by qw*sqrt(sigma2+x²), also returning the weight sums.
+func q3KSearch(x, qw []float32, L *[QK_K]int8, scales, sw *[16]float32) {
+	if qw == nil {
+		for j := range 16 {
+			scales[j] = makeQ3Quants(16, 4, x[16*j:16*j+16], L[16*j:16*j+16], true)
+		}
+		return
+	}
+	sigma2 := 2 * kqSigma2Raw(x) / QK_K
+	var w [16]float32
+	for j := range 16 {
+		xs := x[16*j : 16*j+16]
+		sw[j] = kqImatrixWeights(w[:], xs, qw[16*j:16*j+16], sigma2)
+		scales[j] = makeQXQuants(16, 4, xs, L[16*j:16*j+16], 1, w[:])
+	}
+}
+
+// kqSigma2Raw is Σx² over a super-block (ggml divides after doubling for
+// Q3_K..Q5_K, so the sum is needed on its own).
+func kqSigma2Raw(x []float32) float32 {
+	var s float32
+	for _, v := range x[:QK_K] {
+		s += float32(v * v)
+	}
+	return s
+}
+
+func quantBlockQ3K(y []byte, x, qw []float32) {
+	y = y[:110]
+	x = x[:QK_K]
+	var L [QK_K]int8
+	var scales, sw [16]float32
+	q3KSearch(x, qw, &L, &scales, &sw)
+	sc := y[96:108]
+	clear(sc)
+	if qw == nil {
+		var maxScale, amax float32
+		for _, s := range scales {
+			if a := qxAbs(s); a > amax {
+				amax, maxScale = a, s
+			}
+		}
+		if maxScale != 0 {
+			iscale := -32 / maxScale
+			for j, s := range scales {
+				l := int8(nearestInt(float32(iscale * s)))
+				q3KPutScale(sc, j, max(-32, min(31, l))+32)
+			}
+			kqPutF16(y[108:110], 1/iscale)
+		} else {
+			kqPutF16(y[108:110], 0)
+		}
+	} else {
+		var Ls [16]int8
+		dBlock := makeQXQuants(16, 32, scales[:], Ls[:], 1, sw[:])
+		for j, l := range Ls {
+			q3KPutScale(sc, j, l)
+		}
+		kqPutF16(y[108:110], dBlock)
+	}
+	d := kqGetF16(y[108:110])
+	for j := range 16 {
+		dl := d * float32(q3KScale(sc, j))
+		if dl == 0 {
+			continue
+		}
+		for i, v := range x[16*j : 16*j+16] {
+			L[16*j+i] = int8(max(-4, min(3, nearestInt(v/dl))) + 4)
+		}
+	}
+	hmask := y[0:32]
+	clear(hmask)
+	var low [QK_K]uint8
+	for j, l := range L {
+		if l > 3 {
+			hmask[j%32] |= 1 << (j / 32)
+			l -= 4
+		}
+		low[j] = uint8(l)
+	}
+	kqPack2(y[32:96], &low)
+}
+
+// q3KPutScale ORs the 6-bit scale l (0..63) of sub-block j into the
+// 12-byte Q3_K scale field (zeroed beforehand).
+func q3KPutScale(sc []byte, j int, l int8) {
+	if j < 8 {
+		sc[j] = uint8(l) & 0xf
+	} else {
+		sc[j-8] |= (uint8(l) & 0xf) << 4
+	}
+	sc[j%4+8] |= uint8(l>>4) << (2 * (j / 4))
+}
+
+// q3KScale unpacks sub-block j's signed scale (-32..31).
+func q3KScale(sc []byte, j int) int8 {
+	var lo uint8
+	if j < 8 {
+		lo = sc[j] & 0xf
+	} else {
+		lo = sc[j-8] >> 4
+	}
+	return int8(lo|(sc[8+j%4]>>(2*(j/4))&3)<<4) - 32
+}
