@@ -1,0 +1,210 @@
+package quant
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// IQ1_M quantizer (ggml quantize_row_iq1_m_impl): 16-element sub-blocks of
+// two 8-coordinate groups on the IQ1 grid, each group with its own shift
+// (levels {-1,0,1}±1/8), 3-bit sub-block scales; the super-block scale is
+// refitted by least squares and stored as fp16 in the top nibbles of the
+// four scale words. The imatrix is optional.
+
+func init() { registerQuant(IQ1_M, quantizeIQ1M, ImatrixOptional) }
+
+const groupMaxEpsIQ1M = float32(1e-7) // GROUP_MAX_EPS_IQ1_M
+
+func quantizeIQ1M(dst []byte, src []float32, nPerRow int, imatrix []float32) {
+	g := gridIQ1.get()
+	forEachSuperBlock(IQ1_M, dst, src, nPerRow, imatrix, func(y []byte, x, qw []float32) {
+		iq1mBlock(g, y, x, qw)
+	})
+}
+
+// iq1mShiftLevels returns the level values of group k (0 or 1) of a
+// sub-block with shift code s: bit 1 of s is the first group's shift, bit 0
+// the second's (0 = +1/8, 1 = −1/8).
+func iq1mShiftLevels(s int8, k int) *[3]float32 {
+	if k == 0 && s < 2 || k != 0 && s%2 == 0 {
+		return &iq1XP
+	}
+	return &iq1XM
+}
+
+// iq1mWeights fills the weights of one 16-element sub-block.
+func iq1mWeights(w, xb, qw []float32, sigma2 float32) {
+	if qw != nil {
+		imatrixWeights(w, qw, xb, sigma2)
+	} else {
+		squareWeights(w, xb)
+	}
+}
+
+// iq1mBlock quantizes one super-block into y (56 bytes: qs[32] low index
+// bytes, qh[16] = per group 3 high index bits and a shift bit, scales[8] =
+// four uint16 of 4×3-bit scales with the fp16 super-scale in the top
+// nibbles).
+func iq1mBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
+	const bs = 16 // IQ1M_BLOCK_SIZE
+	masks := [4]uint8{0x00, 0x80, 0x08, 0x88}
+	var (
+		scales   [QK_K / bs]float32
+		shifts   [QK_K / bs]int8
+		weight   [bs]float32
+		L        [bs]uint8
+		idx      [bs]int
+		index    [2]int
+		sc       [4]uint16
+		maxScale float32
+	)
+	clear(y)
+	qs, qh := y[0:32], y[32:48]
+	sigma2 := 2 * sumSquares(xbl) / QK_K
+	for ib := 0; ib < QK_K/bs; ib++ {
+		xb := xbl[bs*ib : bs*ib+bs]
+		var qw []float32
+		if qwbl != nil {
+			qw = qwbl[bs*ib : bs*ib+bs]
+		}
+		iq1mWeights(weight[:], xb, qw, sigma2)
+		max := abs32(xb[0])
+		for _, v := range xb[1:] {
+			max = cMax(max, abs32(v))
+		}
+		if max < groupMaxEpsIQ1M {
+			scales[ib], shifts[ib] = 0, 0
+			continue
+		}
+		sortedOrder(xb, idx[:])
+		scale, besti1, besti2, bestK := iq1mSplit(xb, weight[:], idx[:], max)
+		if besti1 < 0 || besti2 < 0 || bestK < 0 {
+			scales[ib], shifts[ib] = 0, 0
+			continue
+		}
+		splitLevels(idx[:], besti1, besti2, L[:])
+		if scale < 0 {
+			for j := range L {
+				L[j] = 2 - L[j]
+			}
+			scale = -scale
+			bestK = 3 - bestK
+		}
+		allOnGrid := true
+		for k := 0; k < bs/8; k++ {
+			xx := iq1mShiftLevels(int8(bestK), k)
+			gi, nb := g.lookup(groupCode(L[8*k:8*k+8], 2))
+			if gi < 0 {
+				allOnGrid = false
+				gi = iq1BestNeighbour(g, nb, xb[8*k:8*k+8], weight[8*k:8*k+8], scale, xx, L[8*k:8*k+8])
+			}
+			index[k] = gi
+		}
+		if !allOnGrid {
+			var sumqx, sumq2 float32
+			for k := 0; k < bs/8; k++ {
+				xx := iq1mShiftLevels(int8(bestK), k)
+				iq1GroupSums(g, index[k], xx, weight[8*k:8*k+8], xb[8*k:8*k+8], &sumqx, &sumq2)
+			}
+			if sumqx > 0 && sumq2 > 0 {
+				scale = sumqx / sumq2
+			}
+		}
+		qs[2*ib], qs[2*ib+1] = uint8(index[0]), uint8(index[1])
+		qh[ib] = uint8(index[0]>>8) | uint8(index[1]>>8)<<4
+		scales[ib], shifts[ib] = scale, int8(bestK)
+		maxScale = cMax(maxScale, scale)
+	}
+	if maxScale == 0 {
+		return
+	}
+	d := maxScale / 15
+	id := 1 / d
+	var sumqx, sumq2 float32
+	for ib := 0; ib < QK_K/bs; ib++ {
+		l := subScaleCode(id, scales[ib], 7)
+		sc[ib/4] |= uint16(l) << (3 * (ib % 4))
+		qh[ib] |= masks[shifts[ib]]
+		xb := xbl[bs*ib : bs*ib+bs]
+		var qw []float32
+		if qwbl != nil {
+			qw = qwbl[bs*ib : bs*ib+bs]
+		}
+		iq1mWeights(weight[:], xb, qw, sigma2)
+		mult := float32(2*int32(l) + 1)
+		for k := 0; k < bs/8; k++ {
+			xx := iq1mShiftLevels(shifts[ib], k)
+			gi := int(qs[2*ib+k]) + int(uint32(qh[ib])<<(8-4*k))&0x700
+			for j, p := range g.point(gi) {
+				w := weight[8*k+j]
+				q := xx[(p-1)/2] * mult
+				sumqx += float32(w * q * xb[8*k+j])
+				sumq2 += float32(w * q * q)
+			}
+		}
+	}
+	if sumq2 > 0 {
+		d = sumqx / sumq2
+	}
+	s := FP32ToFP16(d * 1.1125)
+	sc[0] |= (s & 0x000f) << 12
+	sc[1] |= (s & 0x00f0) << 8
+	sc[2] |= (s & 0x0f00) << 4
+	sc[3] |= s & 0xf000
+	for i, v := range sc {
+		binary.LittleEndian.PutUint16(y[48+2*i:], v)
+	}
+}
+
+// iq1mSplit searches every split (i1, i2) of the sorted sub-block into
+// levels 0/1/2 and every pair of group shifts k (0: ++, 1: +−, 2: −+,
+// 3: −−) for the best weighted least-squares fit. Prefix sums are kept per
+// 8-element half since each half has its own shift.
+func iq1mSplit(xb, weight []float32, idx []int, max float32) (scale float32, besti1, besti2, bestK int) {
+	const bs = 16
+	var px, pw [2][bs + 1]float32
+	for j, i := range idx {
+		h := 0
+		if i >= bs/2 {
+			h = 1
+		}
+		px[h][j+1] = px[h][j] + float32(weight[i]*xb[i])
+		px[1-h][j+1] = px[1-h][j]
+		pw[h][j+1] = pw[h][j] + weight[i]
+		pw[1-h][j+1] = pw[1-h][j]
+	}
+	txs := [2]float32{px[0][bs], px[1][bs]}
+	tws := [2]float32{pw[0][bs], pw[1][bs]}
+	xp, xm := &iq1XP, &iq1XM
+	p2, m2 := xp[2], xm[2]
+	cp1 := float32(xp[0]*xp[0]) - float32(xp[1]*xp[1])
+	cp2 := float32(xp[1]*xp[1]) - float32(xp[2]*xp[2])
+	cm1 := float32(xm[0]*xm[0]) - float32(xm[1]*xm[1])
+	cm2 := float32(xm[1]*xm[1]) - float32(xm[2]*xm[2])
+	bestScore := float32(-math.MaxFloat32)
+	scale = max
+	besti1, besti2, bestK = -1, -1, -1
+	var sumqx, sumq2 [4]float32
+	for i1 := 0; i1 <= bs; i1++ {
+		for i2 := i1; i2 <= bs; i2++ {
+			var qxp, qxm, q2p, q2m [2]float32
+			for h := 0; h < 2; h++ {
+				sx := px[h][i1] + px[h][i2]
+				qxp[h] = float32(txs[h]*p2) - sx
+				qxm[h] = float32(txs[h]*m2) - sx
+				q2p[h] = float32(float32(tws[h]*p2*p2)+float32(pw[h][i1]*cp1)) + float32(pw[h][i2]*cp2)
+				q2m[h] = float32(float32(tws[h]*m2*m2)+float32(pw[h][i1]*cm1)) + float32(pw[h][i2]*cm2)
+			}
+			sumqx = [4]float32{qxp[0] + qxp[1], qxp[0] + qxm[1], qxm[0] + qxp[1], qxm[0] + qxm[1]}
+			sumq2 = [4]float32{q2p[0] + q2p[1], q2p[0] + q2m[1], q2m[0] + q2p[1], q2m[0] + q2m[1]}
+			for k := 0; k < 4; k++ {
+				if sumq2[k] > 0 && sumqx[k]*sumqx[k] > bestScore*sumq2[k] {
+					scale = sumqx[k] / sumq2[k]
+					bestScore = scale * sumqx[k]
+					besti1, besti2, bestK = i1, i2, k
+				}
+			}
+		}
+	}
+	return scale, besti1, besti2, bestK
+}
