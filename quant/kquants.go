@@ -40,9 +40,16 @@ func quantizeK(t Type, block kBlockFunc) quantFunc {
 	}
 }
 
-// kqSigma2 is Σx²/256 over a super-block, summed in order.
+// kqSigma2 is Σx²/256 over a super-block, summed in order. Go turns the
+// division into a multiplication by 1/256, so the result is rounded
+// explicitly to keep it out of a fused multiply-add with x² later.
 func kqSigma2(x []float32) float32 {
-	return kqSigma2Raw(x) / QK_K
+	return float32(kqSigma2Raw(x) / QK_K)
+}
+
+// kqSigma2x2 is 2*Σx²/256, the sigma2 of Q3_K..Q5_K.
+func kqSigma2x2(x []float32) float32 {
+	return float32(2 * kqSigma2Raw(x) / QK_K)
 }
 
 // kqImatrixWeights sets w = qw*sqrt(sigma2 + x²) and returns Σw.

@@ -54,7 +54,7 @@ func quantBlockQ2K(y []byte, x, qw []float32) {
 		if dl == 0 {
 			continue // keep the search's L, as ggml does
 		}
-		ml := dmin * float32(sc[j]>>4)
+		ml := float32(dmin * float32(sc[j]>>4)) // not fused into x+ml
 		for i, v := range x[16*j : 16*j+16] {
 			L[16*j+i] = uint8(max(0, min(3, nearestInt((v+ml)/dl))))
 		}
@@ -106,7 +106,7 @@ func q3KSearch(x, qw []float32, L *[QK_K]int8, scales, sw *[16]float32) {
 		}
 		return
 	}
-	sigma2 := 2 * kqSigma2Raw(x) / QK_K
+	sigma2 := kqSigma2x2(x)
 	var w [16]float32
 	for j := range 16 {
 		xs := x[16*j : 16*j+16]

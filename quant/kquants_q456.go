@@ -28,7 +28,7 @@ func affineKSearch(x, qw []float32, nmax int, rmin, rdelta float32, nstep int, L
 		}
 		return
 	}
-	sigma2 := 2 * kqSigma2Raw(x) / QK_K
+	sigma2 := kqSigma2x2(x)
 	for j := range 8 {
 		xs := x[32*j : 32*j+32]
 		sw[j] = kqImatrixWeights(w[:], xs, qw[32*j:32*j+32], sigma2)
@@ -91,7 +91,7 @@ func affineKBlock(y []byte, x, qw []float32, nmax int, rmin, rdelta float32, nst
 		if dl == 0 {
 			continue // keep the search's L, as ggml does
 		}
-		dm := dmin * float32(m)
+		dm := float32(dmin * float32(m)) // not fused into x+dm
 		for i, v := range x[32*j : 32*j+32] {
 			L[32*j+i] = uint8(max(0, min(lmax, nearestInt((v+dm)/dl))))
 		}
