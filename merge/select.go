@@ -1,0 +1,266 @@
+package merge
+
+import (
+	"math"
+	"slices"
+)
+
+// rankSelect finds, over all elements of a tensor streamed in flat index
+// order, the boundary between the first q elements and the rest in the order
+// (key ascending, index ascending), for one or more q. It never holds the
+// tensor: a radix select on the 32-bit keys in two passes (high 16 bits, then
+// the low 16 bits of the elements in the chosen bucket), plus a third pass
+// only when equal keys straddle a boundary and the bucket was too large to
+// remember its elements' indices.
+//
+// Optionally it also returns the sum of the values behind the keys over the
+// first q elements (for the L1 rescale) with no extra pass.
+type rankSelect struct {
+	n        uint64 // elements in the tensor
+	cuts     []rankCut
+	stage    int  // 0 high histogram, 1 low histogram or pairs, 2 locate, 3 done
+	inverted bool // keys are ^bits(|x|) (largest first) instead of bits(|x|)
+	sums     bool // accumulate value sums
+	pairMax  uint64
+
+	next  uint64 // flat index expected next (streams must be in order)
+	hist  []uint64
+	hsum  []float64
+	total float64 // sum of all values (when sums)
+}
+
+type rankCut struct {
+	q         uint64
+	none, all bool // q == 0 / q == n
+
+	hi       uint32 // bucket (key >> 16) holding the q-th element
+	below    uint64 // elements in lower buckets
+	belowSum float64
+
+	pairs   []uint64 // (low16 << 48) | index, when the bucket is small
+	collect bool
+	lowHist []uint64
+	lowSum  []float64
+
+	v      uint32 // key of the q-th element (0-based)
+	need   uint64 // elements with key v among the first q
+	seen   uint64
+	cutIdx uint64  // among key-v elements, those with index < cutIdx are in the first q
+	sum    float64 // sum of the values of the first q elements
+}
+
+const (
+	defaultPairMax = 1 << 20 // remember up to this many (low, index) pairs per cut: 8 MiB
+	indexMask      = 1<<48 - 1
+)
+
+func newRankSelect(n uint64, qs []uint64, inverted, sums bool) *rankSelect {
+	r := &rankSelect{n: n, inverted: inverted, sums: sums, pairMax: defaultPairMax}
+	r.cuts = make([]rankCut, len(qs))
+	for i, q := range qs {
+		r.cuts[i] = rankCut{q: q, none: q == 0, all: q >= n}
+	}
+	return r
+}
+
+// value returns the magnitude a key stands for.
+func (r *rankSelect) value(key uint32) float64 {
+	if r.inverted {
+		key = ^key
+	}
+	return float64(math.Float32frombits(key))
+}
+
+func (r *rankSelect) wantPass() bool { return r.stage < 3 }
+
+// observe feeds the keys of consecutive elements starting at flat index first.
+func (r *rankSelect) observe(keys []uint32, first uint64) {
+	switch r.stage {
+	case 0:
+		if r.hist == nil {
+			r.hist = make([]uint64, 1<<16)
+			if r.sums {
+				r.hsum = make([]float64, 1<<16)
+			}
+		}
+		for _, k := range keys {
+			r.hist[k>>16]++
+			if r.sums {
+				r.hsum[k>>16] += r.value(k)
+			}
+		}
+	case 1:
+		for c := range r.cuts {
+			r.cuts[c].observeLow(r, keys, first)
+		}
+	case 2:
+		for c := range r.cuts {
+			r.cuts[c].observeLocate(keys, first)
+		}
+	}
+}
+
+func (c *rankCut) active() bool { return !c.none && !c.all }
+
+func (c *rankCut) observeLow(r *rankSelect, keys []uint32, first uint64) {
+	if !c.active() {
+		return
+	}
+	for j, k := range keys {
+		if k>>16 != c.hi {
+			continue
+		}
+		if c.collect {
+			c.pairs = append(c.pairs, uint64(k&0xffff)<<48|(first+uint64(j)))
+		} else {
+			c.lowHist[k&0xffff]++
+			if r.sums {
+				c.lowSum[k&0xffff] += r.value(k)
+			}
+		}
+	}
+}
+
+func (c *rankCut) observeLocate(keys []uint32, first uint64) {
+	if !c.active() || c.seen > c.need {
+		return
+	}
+	for j, k := range keys {
+		if k != c.v {
+			continue
+		}
+		if c.seen == c.need {
+			c.cutIdx = first + uint64(j)
+		}
+		c.seen++
+		if c.seen > c.need {
+			return
+		}
+	}
+}
+
+// endPass closes a stage and decides whether another pass is needed.
+func (r *rankSelect) endPass() {
+	switch r.stage {
+	case 0:
+		r.endHigh()
+		r.stage = 1
+		if !r.anyActive() {
+			r.stage = 3
+		}
+	case 1:
+		locate := false
+		for c := range r.cuts {
+			if r.cuts[c].endLow(r) {
+				locate = true
+			}
+		}
+		r.stage = 2
+		if !locate {
+			r.stage = 3
+		}
+	case 2:
+		r.stage = 3
+	}
+}
+
+func (r *rankSelect) anyActive() bool {
+	for _, c := range r.cuts {
+		if c.active() {
+			return true
+		}
+	}
+	return false
+}
+
+// endHigh picks each cut's bucket from the high-bits histogram.
+func (r *rankSelect) endHigh() {
+	if r.sums {
+		for _, s := range r.hsum {
+			r.total += s
+		}
+	}
+	for ci := range r.cuts {
+		c := &r.cuts[ci]
+		if c.all {
+			c.sum = r.total
+		}
+		if !c.active() {
+			continue
+		}
+		var cum uint64
+		var sum float64
+		for b, h := range r.hist {
+			if cum+h > c.q {
+				c.hi, c.below, c.belowSum = uint32(b), cum, sum
+				if h <= r.pairMax {
+					c.collect = true
+					c.pairs = make([]uint64, 0, h)
+				} else {
+					c.lowHist = make([]uint64, 1<<16)
+					if r.sums {
+						c.lowSum = make([]float64, 1<<16)
+					}
+				}
+				break
+			}
+			cum += h
+			if r.sums {
+				sum += r.hsum[b]
+			}
+		}
+	}
+	r.hist, r.hsum = nil, nil
+}
+
+// endLow fixes the cut key; it returns true when a locate pass is needed.
+func (c *rankCut) endLow(r *rankSelect) bool {
+	if !c.active() {
+		return false
+	}
+	rank := c.q - c.below
+	if c.collect {
+		slices.Sort(c.pairs)
+		p := c.pairs[rank]
+		c.v = c.hi<<16 | uint32(p>>48)
+		c.cutIdx = p & indexMask
+		c.sum = c.belowSum
+		if r.sums {
+			for _, q := range c.pairs[:rank] {
+				c.sum += r.value(c.hi<<16 | uint32(q>>48))
+			}
+		}
+		c.pairs = nil
+		return false
+	}
+	var cum uint64
+	sum := c.belowSum
+	for l, h := range c.lowHist {
+		if cum+h > rank {
+			c.v = c.hi<<16 | uint32(l)
+			c.need = rank - cum
+			if r.sums {
+				c.sum = sum + float64(c.need)*r.value(c.v)
+			}
+			break
+		}
+		cum += h
+		if r.sums {
+			sum += c.lowSum[l]
+		}
+	}
+	c.lowHist, c.lowSum = nil, nil
+	// need == 0: no key-v element is among the first q; cutIdx 0 says so.
+	return c.need > 0
+}
+
+// inFirst reports whether the element (key, index) is among the first q.
+func (c *rankCut) inFirst(key uint32, idx uint64) bool {
+	switch {
+	case c.none:
+		return false
+	case c.all:
+		return true
+	}
+	return key < c.v || (key == c.v && idx < c.cutIdx)
+}

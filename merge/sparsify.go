@@ -1,0 +1,349 @@
+package merge
+
+import (
+	"errors"
+	"fmt"
+)
+
+// sparsifier prunes (and rescales) one model's task vector, row by row.
+// Methods that need per-tensor statistics first see every row through
+// observeRow, in row order, once per pass.
+type sparsifier interface {
+	wantPass() bool
+	maxPasses() int
+	observeRow(row int64, delta []float32, s *Scratch)
+	endPass()
+	// apply returns the sparsified delta of one row, written to dst or, when
+	// nothing changes, delta itself.
+	apply(dst, delta []float32, row int64, s *Scratch) []float32
+}
+
+// rescaleMode is how survivors of a random drop are rescaled.
+type rescaleMode int
+
+const (
+	rescaleNone rescaleMode = iota // rescale: false
+	rescaleProb                    // divide each survivor by its keep probability (paper, DELLA repo)
+	rescaleL1                      // one factor per tensor restoring sum |delta| (mergekit >= 0.1)
+)
+
+// errEpsilon is the reference's message for a DELLA window leaving (0, 1).
+var errEpsilon = errors.New("Epsilon must be chosen such that density +/- epsilon is in (0, 1)")
+
+// l1State accumulates the L1 norms before and after masking.
+type l1State struct {
+	before, after float64
+	scale         float32
+	scaled        bool
+}
+
+// finish fixes the factor; like the reference, tiny norms leave the mask unscaled.
+func (l *l1State) finish() {
+	if l.before < 1e-7 || l.after < 1e-7 {
+		l.scaled = false
+		return
+	}
+	l.scale, l.scaled = float32(l.before/l.after), true
+}
+
+func (l *l1State) apply(dst []float32) {
+	if l.scaled {
+		Scale(dst, dst, l.scale)
+	}
+}
+
+// keepAll is density >= 1: the delta is unchanged.
+type keepAll struct{}
+
+func (keepAll) wantPass() bool                        { return false }
+func (keepAll) maxPasses() int                        { return 0 }
+func (keepAll) observeRow(int64, []float32, *Scratch) {}
+func (keepAll) endPass()                              {}
+func (keepAll) apply(_, delta []float32, _ int64, _ *Scratch) []float32 {
+	return delta
+}
+
+// dropAll is DELLA's density <= 0: the delta becomes zero.
+type dropAll struct{}
+
+func (dropAll) wantPass() bool                        { return false }
+func (dropAll) maxPasses() int                        { return 0 }
+func (dropAll) observeRow(int64, []float32, *Scratch) {}
+func (dropAll) endPass()                              {}
+func (dropAll) apply(dst, _ []float32, _ int64, _ *Scratch) []float32 {
+	clear(dst)
+	return dst
+}
+
+// bernoulli is DARE: keep each element independently with probability d.
+type bernoulli struct {
+	model int
+	p     float32
+	mode  rescaleMode
+	rng   Uniforms
+	pass  bool
+	l1    l1State
+}
+
+func newBernoulli(model int, d float64, mode rescaleMode, rng Uniforms) sparsifier {
+	if d >= 1 {
+		return keepAll{}
+	}
+	return &bernoulli{model: model, p: f32(d), mode: mode, rng: rng, pass: mode == rescaleL1}
+}
+
+func (b *bernoulli) wantPass() bool { return b.pass }
+func (b *bernoulli) maxPasses() int {
+	if b.mode == rescaleL1 {
+		return 1
+	}
+	return 0
+}
+
+func (b *bernoulli) observeRow(row int64, delta []float32, s *Scratch) {
+	u := s.floats(slotU, len(delta))
+	b.rng.Fill(u, b.model, row, 0)
+	m := s.floats(slotTmp, len(delta))
+	KeepBelow(m, delta, u, b.p)
+	b.l1.before += SumAbs(delta)
+	b.l1.after += SumAbs(m)
+}
+
+func (b *bernoulli) endPass() { b.pass = false; b.l1.finish() }
+
+func (b *bernoulli) apply(dst, delta []float32, row int64, s *Scratch) []float32 {
+	u := s.floats(slotU, len(delta))
+	b.rng.Fill(u, b.model, row, 0)
+	if b.mode == rescaleProb {
+		KeepBelowDiv(dst, delta, u, b.p)
+		return dst
+	}
+	KeepBelow(dst, delta, u, b.p)
+	if b.mode == rescaleL1 {
+		b.l1.apply(dst)
+	}
+	return dst
+}
+
+// magprune is DELLA's MagPrune: within each row, the element of ascending
+// |delta| rank r (1..n, ties by index) is kept with probability
+// (d-eps) + 2eps(r-1)/(n-1).
+type magprune struct {
+	model int
+	ptab  []float32 // keep probability by 0-based rank
+	mode  rescaleMode
+	rng   Uniforms
+	pass  bool
+	l1    l1State
+}
+
+func newMagprune(model, rowLen int, d, eps float64, mode rescaleMode, rng Uniforms) (sparsifier, error) {
+	if d >= 1 {
+		return keepAll{}, nil
+	}
+	if d <= 0 {
+		return dropAll{}, nil
+	}
+	if d+eps >= 1 || d-eps <= 0 {
+		return nil, errEpsilon
+	}
+	return &magprune{model: model, ptab: magpruneProbs(rowLen, d, eps), mode: mode, rng: rng,
+		pass: mode == rescaleL1}, nil
+}
+
+// magpruneProbs computes the keep probability of each 0-based rank in float32
+// in the reference's order: (d-eps) + ((r-1)/(n-1) * 2) * eps. A one-element
+// row, where the reference divides 0 by 0, keeps with probability d.
+func magpruneProbs(n int, d, eps float64) []float32 {
+	p := make([]float32, n)
+	if n == 1 {
+		p[0] = f32(d)
+		return p
+	}
+	lo, e, den := f32(d-eps), f32(eps), float32(n-1)
+	for q := range p {
+		t := float32(float32(q)/den) * 2
+		p[q] = lo + float32(t*e)
+	}
+	return p
+}
+
+func (m *magprune) wantPass() bool { return m.pass }
+func (m *magprune) maxPasses() int {
+	if m.mode == rescaleL1 {
+		return 1
+	}
+	return 0
+}
+
+// probs fills the per-element keep probabilities of one row from its ranks.
+func (m *magprune) probs(delta []float32, s *Scratch) []float32 {
+	n := len(delta)
+	s.u32 = growU32(s.u32, n)
+	AbsKeys(s.u32, delta)
+	order := sortByKey(s.u32, s)
+	p := s.floats(slotP, n)
+	for q, v := range order {
+		p[uint32(v)] = m.ptab[q]
+	}
+	return p
+}
+
+func (m *magprune) observeRow(row int64, delta []float32, s *Scratch) {
+	p := m.probs(delta, s)
+	u := s.floats(slotU, len(delta))
+	m.rng.Fill(u, m.model, row, 0)
+	k := s.floats(slotTmp, len(delta))
+	KeepBelowEach(k, delta, u, p)
+	m.l1.before += SumAbs(delta)
+	m.l1.after += SumAbs(k)
+}
+
+func (m *magprune) endPass() { m.pass = false; m.l1.finish() }
+
+func (m *magprune) apply(dst, delta []float32, row int64, s *Scratch) []float32 {
+	p := m.probs(delta, s)
+	u := s.floats(slotU, len(delta))
+	m.rng.Fill(u, m.model, row, 0)
+	if m.mode == rescaleProb {
+		KeepBelowEachDiv(dst, delta, u, p)
+		return dst
+	}
+	KeepBelowEach(dst, delta, u, p)
+	if m.mode == rescaleL1 {
+		m.l1.apply(dst)
+	}
+	return dst
+}
+
+// magnitude is TIES's trim: keep exactly k = floor(d*numel) elements of
+// largest |delta| over the whole tensor, ties going to the lower flat index.
+type magnitude struct {
+	sel    *rankSelect
+	rowLen int
+	l1     bool
+	scale  l1State
+}
+
+func newMagnitude(numel int64, rowLen int, d float64, l1 bool) (sparsifier, error) {
+	if d >= 1 {
+		return keepAll{}, nil
+	}
+	k := int64(d * float64(numel))
+	if k <= 0 {
+		return nil, fmt.Errorf("density %g keeps none of the %d elements (mergekit: \"not gonna zero out the whole tensor\"); raise density", d, numel)
+	}
+	return &magnitude{sel: newRankSelect(uint64(numel), []uint64{uint64(k)}, true, l1), rowLen: rowLen, l1: l1}, nil
+}
+
+func (m *magnitude) wantPass() bool { return m.sel.wantPass() }
+func (m *magnitude) maxPasses() int { return 3 }
+
+// keys sets s.u32 to the descending-order keys ^bits(|x|) of a row.
+func invertedKeys(delta []float32, s *Scratch) []uint32 {
+	s.u32 = growU32(s.u32, len(delta))
+	AbsKeys(s.u32, delta)
+	for j := range s.u32 {
+		s.u32[j] = ^s.u32[j]
+	}
+	return s.u32
+}
+
+func (m *magnitude) observeRow(row int64, delta []float32, s *Scratch) {
+	m.sel.observe(invertedKeys(delta, s), uint64(row)*uint64(m.rowLen))
+}
+
+func (m *magnitude) endPass() {
+	m.sel.endPass()
+	if !m.sel.wantPass() && m.l1 {
+		m.scale.before, m.scale.after = m.sel.total, m.sel.cuts[0].sum
+		m.scale.finish()
+	}
+}
+
+func (m *magnitude) apply(dst, delta []float32, row int64, s *Scratch) []float32 {
+	keys := invertedKeys(delta, s)
+	first := uint64(row) * uint64(m.rowLen)
+	c := &m.sel.cuts[0]
+	for j, k := range keys {
+		if c.inFirst(k, first+uint64(j)) {
+			dst[j] = delta[j]
+		} else {
+			dst[j] = 0
+		}
+	}
+	if m.l1 {
+		m.scale.apply(dst)
+	}
+	return dst
+}
+
+// outliers is Model Breadcrumbs: in ascending |delta| order (ties by index)
+// over the whole tensor, keep ranks n_bot .. N-n_top-1. The reference's
+// Python slice [n_bot:-n_top] is empty when n_top == 0 and zeroes the whole
+// tensor; we keep the intended ranks (see package doc).
+type outliers struct {
+	sel    *rankSelect
+	rowLen int
+	l1     bool
+	scale  l1State
+}
+
+// breadcrumbsRange returns n_bot and n_top as the reference computes them.
+func breadcrumbsRange(numel int64, d, gamma float64) (nBot, nTop int64) {
+	target := int64(d * float64(numel))
+	nTop = int64(gamma * float64(numel))
+	nBot = numel - target - nTop
+	if nBot < 0 {
+		nTop += nBot
+		nBot = 0
+	}
+	return nBot, nTop
+}
+
+func newOutliers(numel int64, rowLen int, d, gamma float64, l1 bool) sparsifier {
+	if d >= 1 {
+		return keepAll{}
+	}
+	nBot, nTop := breadcrumbsRange(numel, d, gamma)
+	qs := []uint64{uint64(nBot), uint64(numel - nTop)}
+	return &outliers{sel: newRankSelect(uint64(numel), qs, false, l1), rowLen: rowLen, l1: l1}
+}
+
+func (o *outliers) wantPass() bool { return o.sel.wantPass() }
+func (o *outliers) maxPasses() int { return 3 }
+
+func (o *outliers) observeRow(row int64, delta []float32, s *Scratch) {
+	s.u32 = growU32(s.u32, len(delta))
+	AbsKeys(s.u32, delta)
+	o.sel.observe(s.u32, uint64(row)*uint64(o.rowLen))
+}
+
+func (o *outliers) endPass() {
+	o.sel.endPass()
+	if !o.sel.wantPass() && o.l1 {
+		o.scale.before = o.sel.total
+		o.scale.after = o.sel.cuts[1].sum - o.sel.cuts[0].sum
+		o.scale.finish()
+	}
+}
+
+func (o *outliers) apply(dst, delta []float32, row int64, s *Scratch) []float32 {
+	s.u32 = growU32(s.u32, len(delta))
+	AbsKeys(s.u32, delta)
+	first := uint64(row) * uint64(o.rowLen)
+	lo, hi := &o.sel.cuts[0], &o.sel.cuts[1]
+	for j, k := range s.u32 {
+		idx := first + uint64(j)
+		if !lo.inFirst(k, idx) && hi.inFirst(k, idx) {
+			dst[j] = delta[j]
+		} else {
+			dst[j] = 0
+		}
+	}
+	if o.l1 {
+		o.scale.apply(dst)
+	}
+	return dst
+}
+
