@@ -60,7 +60,7 @@ func iq1mBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	)
 	clear(y)
 	qs, qh := y[0:32], y[32:48]
-	sigma2 := 2 * sumSquares(xbl) / QK_K
+	sigma2 := float32(2 * sumSquares(xbl) / QK_K)
 	for ib := 0; ib < QK_K/bs; ib++ {
 		xb := xbl[bs*ib : bs*ib+bs]
 		var qw []float32

@@ -101,7 +101,7 @@ func iq1sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	)
 	clear(y)
 	qs := y[2:34]
-	sigma2 := 2 * sumSquares(xbl) / QK_K
+	sigma2 := float32(2 * sumSquares(xbl) / QK_K)
 	for ib := 0; ib < QK_K/bs; ib++ {
 		xb := xbl[bs*ib : bs*ib+bs]
 		imatrixWeights(weight[:], qwbl[bs*ib:bs*ib+bs], xb, sigma2)

@@ -34,7 +34,7 @@ func iq2sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	)
 	clear(y)
 	qs, qh, sc := y[2:66], y[66:74], y[74:82]
-	sigma2 := 2 * sumSquares(xbl) / QK_K
+	sigma2 := float32(2 * sumSquares(xbl) / QK_K)
 	for ib := 0; ib < QK_K/16; ib++ {
 		xb := xbl[16*ib : 16*ib+16]
 		if qwbl != nil {

@@ -30,7 +30,7 @@ func iq2xsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 		blockSigns [2]uint8
 		q2         [QK_K / 8]uint16
 		maxScale   float32
-		sigma2     = sumSquares(xbl) / QK_K
+		sigma2     = float32(sumSquares(xbl) / QK_K)
 	)
 	for ib := 0; ib < QK_K/16; ib++ {
 		xb := xbl[16*ib : 16*ib+16]

@@ -32,7 +32,7 @@ func iq2xxsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 		maxScale   float32
 	)
 	clear(y)
-	sigma2 := sumSquares(xbl) / QK_K
+	sigma2 := float32(sumSquares(xbl) / QK_K)
 	for ib := 0; ib < QK_K/32; ib++ {
 		xb := xbl[32*ib : 32*ib+32]
 		imatrixWeights(weight[:], qwbl[32*ib:32*ib+32], xb, sigma2)

@@ -36,7 +36,7 @@ func iq3sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	)
 	clear(y)
 	qs, qh, signs, sc := y[2:66], y[66:74], y[74:106], y[106:110]
-	sigma2 := 2 * sumSquares(xbl) / QK_K
+	sigma2 := float32(2 * sumSquares(xbl) / QK_K)
 	// ggml advances its qs and signs write positions only for sub-blocks that
 	// are not all zero (a skipped one leaves them in place) while qh is
 	// indexed by the sub-block number; the layout below reproduces that.

@@ -37,7 +37,7 @@ func iq3xxsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	)
 	clear(y)
 	qs := y[2:66]
-	sigma2 := 2 * sumSquares(xbl) / QK_K
+	sigma2 := float32(2 * sumSquares(xbl) / QK_K)
 	for ib := 0; ib < QK_K/32; ib++ {
 		xb := xbl[32*ib : 32*ib+32]
 		if qwbl != nil {

@@ -120,7 +120,7 @@ func maxOf(x []float32) float32 {
 // oddLevel is the level l in [0, maxL] of the odd grid value 2l+1 nearest
 // to id·x: nearest_int(0.5·(id·x − 1)) clamped.
 func oddLevel(id, x float32, maxL int32) uint8 {
-	return uint8(clampInt(nearestInt(0.5*(float32(id*x)-1)), 0, maxL))
+	return uint8(clampInt(nearestInt(float32(0.5*(float32(id*x)-1))), 0, maxL))
 }
 
 // quantizeGroup sets the levels of one group for the inverse scale id and
@@ -188,7 +188,7 @@ func setLevels(g *iqGrid, gi int, L []uint8) {
 // subScaleCode is the 4-bit (maxL = 15) or 3-bit (maxL = 7) block scale
 // code nearest_int(0.5·(id·scale − 1)) clamped.
 func subScaleCode(id, scale float32, maxL int32) uint8 {
-	return uint8(clampInt(nearestInt(0.5*(float32(id*scale)-1)), 0, maxL))
+	return uint8(clampInt(nearestInt(float32(0.5*(float32(id*scale)-1))), 0, maxL))
 }
 
 func putF16(b []byte, f float32) { binary.LittleEndian.PutUint16(b, FP32ToFP16(f)) }
