@@ -191,3 +191,24 @@ func fuseAgreeing(wd [][]float32, w []float32, j int, positive, normalize bool) 
 	}
 	return mixed / div
 }
+
+// ElectWeightedMean is SCE's fuse: signs are elected on the unweighted task
+// vectors tv ("sum", a tie elects +); dst[j] = sum of the agreeing
+// tv[i][j]*w[i] divided by max(sum of the agreeing w[i], 1e-6).
+func ElectWeightedMean(dst []float32, tv [][]float32, w []float32) {
+	for j := range dst {
+		var s float32
+		for i := range tv {
+			s += tv[i][j]
+		}
+		var mixed, div float32
+		for i := range tv {
+			v := tv[i][j]
+			if (s >= 0 && v > 0) || (s < 0 && v < 0) {
+				mixed += float32(v * w[i])
+				div += w[i]
+			}
+		}
+		dst[j] = mixed / max(div, 1e-6)
+	}
+}

@@ -63,6 +63,11 @@ func newRankSelect(n uint64, qs []uint64, inverted, sums bool) *rankSelect {
 	return r
 }
 
+// setTarget replaces cut i's target; allowed until the first endPass.
+func (r *rankSelect) setTarget(i int, q uint64) {
+	r.cuts[i] = rankCut{q: q, none: q == 0, all: q >= r.n}
+}
+
 // value returns the magnitude a key stands for.
 func (r *rankSelect) value(key uint32) float64 {
 	if r.inverted {

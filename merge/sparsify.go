@@ -346,4 +346,3 @@ func (o *outliers) apply(dst, delta []float32, row int64, s *Scratch) []float32 
 	}
 	return dst
 }
-
