@@ -63,7 +63,8 @@ type Driver struct {
 	bin, lib string
 	// CPU pins the ggml CPU variant ("x64", "haswell", ...); empty picks the best.
 	CPU string
-	// Threads for evaluation; results do not depend on it.
+	// Threads for evaluation (default 1: ggml threads spin while waiting,
+	// which a busy machine punishes); results do not depend on it.
 	Threads int
 }
 
@@ -83,7 +84,7 @@ func New() (*Driver, error) {
 	if buildErr != nil {
 		return nil, buildErr
 	}
-	return &Driver{bin: builtBin, lib: lib, Threads: 2}, nil
+	return &Driver{bin: builtBin, lib: lib, Threads: 1}, nil
 }
 
 // Require returns a driver, or skips t with the reason when the libraries are

@@ -6,15 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/ggufmerge/ggufmerge/internal/sharedtest"
 )
 
 const prompt = "Once upon a time"
 
-// storiesModel is a small trained llama (TinyStories, 260k parameters).
+// storiesModel is the bundled example base: a small trained llama
+// (TinyStories, 260k parameters) stored as F16.
 func storiesModel(t *testing.T) string {
-	return filepath.Join(sharedtest.Dir(t, "models"), "stories260k-f32.gguf")
+	return filepath.Join("..", "..", "testdata", "base.gguf")
 }
 
 func TestLoadAndGenerate(t *testing.T) {
@@ -51,7 +50,7 @@ func TestLogitsDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 	d1 := *d
-	d1.Threads = 1
+	d1.Threads = 2
 	b, err := d1.Eval(model, prompt, 8)
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +73,9 @@ func TestRefusesBrokenModel(t *testing.T) {
 	cut := filepath.Join(t.TempDir(), "truncated.gguf")
 	if err := os.WriteFile(cut, raw[:len(raw)/2], 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := d.Load(storiesModel(t)); err != nil {
+		t.Fatalf("the intact model does not load: %v", err)
 	}
 	if _, err := d.Load(cut); err == nil {
 		t.Fatal("llama.cpp loaded a truncated model")
@@ -103,7 +105,7 @@ func TestMatchesReferenceTool(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "ref.bin")
-	cmd := exec.Command(llref, "eval", model, prompt, "12", out, "--threads", "2")
+	cmd := exec.Command(llref, "eval", model, prompt, "12", out, "--threads", "1")
 	cmd.Env = append(os.Environ(), "LLREF_CPU="+ours.CPU)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("llref: %v\n%s", err, b)

@@ -44,7 +44,7 @@ type evalResult struct {
 func main() {
 	libDir := flag.String("lib", os.Getenv("GGUFMERGE_LLAMA_LIB"), "folder with libllama.v0.5.0.so and libggml-*.so")
 	cpu := flag.String("cpu", "", "ggml CPU variant to load (x64, haswell, zen4, ...; default: best for this CPU)")
-	threads := flag.Int("threads", 2, "threads for evaluation")
+	threads := flag.Int("threads", 1, "threads for evaluation")
 	flag.Parse()
 	if err := run(*libDir, *cpu, *threads, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "lldriver:", err)
