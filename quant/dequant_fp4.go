@@ -33,7 +33,7 @@ var ue4m3Table = func() (t [256]float32) {
 		if exp == 0 {
 			raw = math.Ldexp(float64(man), -9)
 		} else {
-			raw = math.Ldexp(1+float64(man)/8, exp-7)
+			raw = math.Ldexp(float64(8+man)/8, exp-7)
 		}
 		t[x] = float32(raw) * 0.5 // exact: at most 4 significant bits
 	}

@@ -33,7 +33,7 @@ func dequantQ2_K(dst []float32, src []byte) {
 			// bit pair j = (g%8)/2, and the upper 16 bytes of qs when g is odd.
 			sc := b[g]
 			dl := d * float32(sc&0xf)
-			ml := dmin * float32(sc>>4)
+			ml := float32(dmin * float32(sc>>4)) // float32(): keep the product rounded (no FMSUB below)
 			qs := (*[16]byte)(b[16+32*(g/8)+16*(g%2):])
 			shift := uint(2 * (g % 8 / 2))
 			yg := (*[16]float32)(y[16*g:])
@@ -103,9 +103,9 @@ func dequantQ4_K(dst []float32, src []byte) {
 		scales := (*[12]byte)(b[4:])
 		for c := 0; c < 4; c++ {
 			sc, m := scaleMinK4(2*c, scales)
-			d1, m1 := d*float32(sc), dmin*float32(m)
+			d1, m1 := d*float32(sc), float32(dmin*float32(m))
 			sc, m = scaleMinK4(2*c+1, scales)
-			d2, m2 := d*float32(sc), dmin*float32(m)
+			d2, m2 := d*float32(sc), float32(dmin*float32(m))
 			qs := (*[32]byte)(b[16+32*c:])
 			y1 := (*[32]float32)(y[64*c:])
 			y2 := (*[32]float32)(y[64*c+32:])
@@ -129,9 +129,9 @@ func dequantQ5_K(dst []float32, src []byte) {
 		qh := (*[32]byte)(b[16:])
 		for c := 0; c < 4; c++ {
 			sc, m := scaleMinK4(2*c, scales)
-			d1, m1 := d*float32(sc), dmin*float32(m)
+			d1, m1 := d*float32(sc), float32(dmin*float32(m))
 			sc, m = scaleMinK4(2*c+1, scales)
-			d2, m2 := d*float32(sc), dmin*float32(m)
+			d2, m2 := d*float32(sc), float32(dmin*float32(m))
 			qs := (*[32]byte)(b[48+32*c:])
 			y1 := (*[32]float32)(y[64*c:])
 			y2 := (*[32]float32)(y[64*c+32:])

@@ -107,7 +107,7 @@ func iq4Sigma2(x []float32) float32 {
 	for _, v := range x {
 		s += float32(v * v)
 	}
-	return s * (2 / float32(len(x)))
+	return float32(s * (2 / float32(len(x)))) // rounded before sigma2 + x² (no FMA)
 }
 
 // iq4Pack writes the 4-bit level indices of 32 values: low nibbles hold
