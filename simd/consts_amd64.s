@@ -1,0 +1,72 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// 32-bit constants, broadcast into vector registers by the kernels.
+DATA ·c0f800000+0(SB)/4, $0x0f800000 // binary16 max exponent, shifted left 13
+GLOBL ·c0f800000(SB), RODATA|NOPTR, $4
+DATA ·c007fe000+0(SB)/4, $0x007fe000 // binary16 mantissa, shifted left 13
+GLOBL ·c007fe000(SB), RODATA|NOPTR, $4
+DATA ·c00400000+0(SB)/4, $0x00400000 // float32 quiet-NaN bit
+GLOBL ·c00400000(SB), RODATA|NOPTR, $4
+DATA ·c80000000+0(SB)/4, $0x80000000 // float32 sign bit
+GLOBL ·c80000000(SB), RODATA|NOPTR, $4
+DATA ·c7fc00000+0(SB)/4, $0x7fc00000 // canonical quiet NaN
+GLOBL ·c7fc00000(SB), RODATA|NOPTR, $4
+DATA ·c7fffffff+0(SB)/4, $0x7fffffff // |x| mask
+GLOBL ·c7fffffff(SB), RODATA|NOPTR, $4
+DATA ·c7f800000+0(SB)/4, $0x7f800000 // +Inf
+GLOBL ·c7f800000(SB), RODATA|NOPTR, $4
+DATA ·c00007fff+0(SB)/4, $0x00007fff // bf16 rounding bias
+GLOBL ·c00007fff(SB), RODATA|NOPTR, $4
+DATA ·c00000001+0(SB)/4, $1
+GLOBL ·c00000001(SB), RODATA|NOPTR, $4
+DATA ·c00000040+0(SB)/4, $0x40
+GLOBL ·c00000040(SB), RODATA|NOPTR, $4
+DATA ·c0000000f+0(SB)/4, $15
+GLOBL ·c0000000f(SB), RODATA|NOPTR, $4
+DATA ·c00000008+0(SB)/4, $8
+GLOBL ·c00000008(SB), RODATA|NOPTR, $4
+DATA ·c00000010+0(SB)/4, $16
+GLOBL ·c00000010(SB), RODATA|NOPTR, $4
+DATA ·c00000020+0(SB)/4, $32
+GLOBL ·c00000020(SB), RODATA|NOPTR, $4
+DATA ·c00000030+0(SB)/4, $0x30
+GLOBL ·c00000030(SB), RODATA|NOPTR, $4
+DATA ·cf1+0(SB)/4, $0x3f800000 // 1.0
+GLOBL ·cf1(SB), RODATA|NOPTR, $4
+
+// Shift counts 0..31 for the per-element high bits of Q5_0/Q5_1.
+DATA ·shifts0to31+0(SB)/4, $0
+DATA ·shifts0to31+4(SB)/4, $1
+DATA ·shifts0to31+8(SB)/4, $2
+DATA ·shifts0to31+12(SB)/4, $3
+DATA ·shifts0to31+16(SB)/4, $4
+DATA ·shifts0to31+20(SB)/4, $5
+DATA ·shifts0to31+24(SB)/4, $6
+DATA ·shifts0to31+28(SB)/4, $7
+DATA ·shifts0to31+32(SB)/4, $8
+DATA ·shifts0to31+36(SB)/4, $9
+DATA ·shifts0to31+40(SB)/4, $10
+DATA ·shifts0to31+44(SB)/4, $11
+DATA ·shifts0to31+48(SB)/4, $12
+DATA ·shifts0to31+52(SB)/4, $13
+DATA ·shifts0to31+56(SB)/4, $14
+DATA ·shifts0to31+60(SB)/4, $15
+DATA ·shifts0to31+64(SB)/4, $16
+DATA ·shifts0to31+68(SB)/4, $17
+DATA ·shifts0to31+72(SB)/4, $18
+DATA ·shifts0to31+76(SB)/4, $19
+DATA ·shifts0to31+80(SB)/4, $20
+DATA ·shifts0to31+84(SB)/4, $21
+DATA ·shifts0to31+88(SB)/4, $22
+DATA ·shifts0to31+92(SB)/4, $23
+DATA ·shifts0to31+96(SB)/4, $24
+DATA ·shifts0to31+100(SB)/4, $25
+DATA ·shifts0to31+104(SB)/4, $26
+DATA ·shifts0to31+108(SB)/4, $27
+DATA ·shifts0to31+112(SB)/4, $28
+DATA ·shifts0to31+116(SB)/4, $29
+DATA ·shifts0to31+120(SB)/4, $30
+DATA ·shifts0to31+124(SB)/4, $31
+GLOBL ·shifts0to31(SB), RODATA|NOPTR, $128

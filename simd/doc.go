@@ -1,0 +1,23 @@
+// Package simd holds the hot loops of ggufmerge: half-precision conversions,
+// block dequantization, the element-wise merge arithmetic and reductions,
+// each as Go assembly for amd64 (AVX2+FMA+F16C) and arm64 (NEON) with a
+// pure-Go twin that is always compiled.
+//
+// Every kernel gives bitwise the same results on every implementation and
+// architecture: the generic twin fixes the exact float32 operation order
+// (no fused multiply-add anywhere, fixed lane order in reductions) and the
+// assembly reproduces it. The one freedom left is the payload of a NaN that
+// results from two NaN operands; which NaN comes out is not specified, but
+// a NaN comes out.
+//
+// The implementation is chosen once from the CPU features reported by
+// golang.org/x/sys/cpu, so GODEBUG=cpu.avx2=off (amd64) or
+// GODEBUG=cpu.asimd=off (arm64) selects the generic code, as does building
+// with -tags purego. KernelSet names the set in use; Impls and Select let
+// tests and benchmarks run every implementation.
+//
+// simd imports nothing else from ggufmerge; kernels take plain slices.
+// Exported functions check lengths and panic with a "simd: Name:" message
+// on a mismatch, like crypto/subtle.XORBytes: callers validate untrusted
+// sizes before they get here.
+package simd

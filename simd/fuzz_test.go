@@ -1,0 +1,160 @@
+package simd
+
+import (
+	"encoding/binary"
+	"math"
+	"testing"
+)
+
+// Fuzz targets: each compares the dispatched kernel (the best set on this
+// machine) with its generic twin on arbitrary bytes.
+
+func floatsFrom(b []byte) []float32 {
+	x := make([]float32, len(b)/4)
+	for i := range x {
+		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return x
+}
+
+func seedFloats(f *testing.F) {
+	f.Add([]byte{})
+	var b []byte
+	for _, s := range specials {
+		b = binary.LittleEndian.AppendUint32(b, s)
+	}
+	f.Add(b)
+	f.Add(append(b, b...))
+}
+
+func FuzzF16ToF32(f *testing.F) {
+	seedFloats(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		b = b[:len(b)&^1]
+		got, want := make([]float32, len(b)/2), make([]float32, len(b)/2)
+		F16ToF32(got, b)
+		f16ToF32Generic(want, b)
+		compareF32(t, "F16ToF32", got, want, sameBits)
+	})
+}
+
+func FuzzF32ToF16(f *testing.F) {
+	seedFloats(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		x := floatsFrom(b)
+		got, want := make([]byte, 2*len(x)), make([]byte, 2*len(x))
+		F32ToF16(got, x)
+		f32ToF16Generic(want, x)
+		compareHalves(t, "F32ToF16", got, want, x)
+	})
+}
+
+func FuzzBF16ToF32(f *testing.F) {
+	seedFloats(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		b = b[:len(b)&^1]
+		got, want := make([]float32, len(b)/2), make([]float32, len(b)/2)
+		BF16ToF32(got, b)
+		bf16ToF32Generic(want, b)
+		compareF32(t, "BF16ToF32", got, want, sameBits)
+	})
+}
+
+func FuzzF32ToBF16(f *testing.F) {
+	seedFloats(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		x := floatsFrom(b)
+		got, want := make([]byte, 2*len(x)), make([]byte, 2*len(x))
+		F32ToBF16(got, x)
+		f32ToBF16Generic(want, x)
+		compareHalves(t, "F32ToBF16", got, want, x)
+	})
+}
+
+// FuzzDequant runs every dequantizer over the bytes cut to whole blocks.
+func FuzzDequant(f *testing.F) {
+	f.Add([]byte{})
+	f.Add(make([]byte, 1024))
+	seedFloats(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, k := range dequantKernels {
+			src := b[:len(b)/k.bytes*k.bytes]
+			n := len(src) / k.bytes * k.elems
+			got, want := make([]float32, n), make([]float32, n)
+			k.fast(got, src)
+			k.ref(want, src)
+			compareF32(t, k.name, got, want, sameBits)
+		}
+	})
+}
+
+// FuzzMerge splits the input into 3 rows and 3 weights and runs the
+// element-wise merge kernels over them.
+func FuzzMerge(f *testing.F) {
+	seedFloats(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		x := floatsFrom(b)
+		if len(x) < 3 {
+			return
+		}
+		w, x := x[:3], x[3:]
+		n := len(x) / 3
+		rows := [][]float32{x[:n], x[n : 2*n], x[2*n : 3*n]}
+		got, want := make([]float32, n), make([]float32, n)
+		check := func(name string) {
+			t.Helper()
+			compareF32(t, name, got, want, sameOrNaN)
+		}
+		Add(got, rows[0], rows[1])
+		addGeneric(want, rows[0], rows[1])
+		check("Add")
+		Sub(got, rows[0], rows[1])
+		subGeneric(want, rows[0], rows[1])
+		check("Sub")
+		Scale(got, rows[2], w[0])
+		scaleGeneric(want, rows[2], w[0])
+		check("Scale")
+		copy(got, rows[0])
+		copy(want, rows[0])
+		AddScaled(got, rows[1], w[1])
+		addScaledGeneric(want, rows[1], w[1])
+		check("AddScaled")
+		WeightedSum(got, rows, w)
+		weightedSumGeneric(want, rows, w)
+		check("WeightedSum")
+		for _, norm := range []bool{false, true} {
+			TIESFuse(got, rows, w, norm)
+			tiesFuseGeneric(want, rows, w, norm)
+			check("TIESFuse")
+		}
+		rank := make([]uint32, n)
+		for j := range rank {
+			rank[j] = math.Float32bits(rows[2][j]) >> 1
+		}
+		for _, rescale := range []bool{false, true} {
+			MagPrune(got, rows[0], rank, rows[1], w[0], w[1], rescale)
+			magPruneGeneric(want, rows[0], rank, rows[1], w[0], w[1], rescale)
+			check("MagPrune")
+		}
+	})
+}
+
+func FuzzReduce(f *testing.F) {
+	seedFloats(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		x := floatsFrom(b)
+		for _, k := range []struct {
+			name      string
+			fast, ref func([]float32) float32
+		}{{"AbsMax", AbsMax, absMaxGeneric}, {"Sum", Sum, sumGeneric}, {"SumAbs", SumAbs, sumAbsGeneric},
+			{"SumSquares", SumSquares, sumSquaresGeneric}} {
+			if got, want := k.fast(x), k.ref(x); !sameOrNaN(got, want) {
+				t.Fatalf("%s: got %#08x, want %#08x", k.name, math.Float32bits(got), math.Float32bits(want))
+			}
+		}
+		h := len(x) / 2
+		if got, want := Dot(x[:h], x[h:2*h]), dotGeneric(x[:h], x[h:2*h]); !sameOrNaN(got, want) {
+			t.Fatalf("Dot: got %#08x, want %#08x", math.Float32bits(got), math.Float32bits(want))
+		}
+	})
+}
