@@ -75,6 +75,7 @@ func makeQXQuants(n, nmax int, x []float32, L []int8, rmseType int, qw []float32
 	} else {
 		w = make([]float32, n)
 	}
+	w = w[:n]
 	if qw != nil {
 		copy(w, qw[:n])
 	} else {
@@ -254,41 +255,22 @@ func makeQKXQuants(n, nmax int, x, weights []float32, L, Laux []uint8, rmin, rde
 	} else {
 		xm = make([]float32, n)
 	}
+	xm = xm[:n]
 	for i, v := range x {
 		xm[i] = v - minv
 	}
-	fmax := int32(nmax)
 	rng := maxv - minv
 	iscale := float32(nmax) / rng
 	scale = 1 / iscale
-	var bestErr float32
-	for i, v := range x {
-		l := max(0, min(fmax, nearestInt(float32(iscale*xm[i]))))
-		L[i] = uint8(l)
-		diff := float32(scale*float32(l)) + minv - v
-		if useMad {
-			diff = qxAbs(diff)
-		} else {
-			diff = diff * diff
-		}
-		bestErr += float32(weights[i] * diff)
-	}
+	qkxLevels(L, xm, iscale, int32(nmax))
+	bestErr := qkxError(L, x, weights, scale, minv, useMad)
 	if nstep < 1 {
 		return scale, -minv
 	}
 	Laux = Laux[:n]
 	for is := 0; is <= nstep; is++ {
 		iscale = (rmin + float32(rdelta*float32(is)) + float32(nmax)) / rng
-		var sumL, sumL2, sumXL float32
-		for i, v := range x {
-			l := max(0, min(fmax, nearestInt(float32(iscale*xm[i]))))
-			Laux[i] = uint8(l)
-			w := weights[i]
-			fl := float32(l)
-			sumL += float32(w * fl)
-			sumL2 += float32(w * fl * fl)
-			sumXL += float32(w * fl * v)
-		}
+		sumL, sumL2, sumXL := qkxTrial(Laux, xm, x, weights, iscale, int32(nmax))
 		D := float32(sumW*sumL2) - float32(sumL*sumL)
 		if !(D > 0) {
 			continue
@@ -299,16 +281,7 @@ func makeQKXQuants(n, nmax int, x, weights []float32, L, Laux []uint8, rmin, rde
 			thisMin = 0
 			thisScale = sumXL / sumL2
 		}
-		var curErr float32
-		for i, v := range x {
-			diff := float32(thisScale*float32(Laux[i])) + thisMin - v
-			if useMad {
-				diff = qxAbs(diff)
-			} else {
-				diff = diff * diff
-			}
-			curErr += float32(weights[i] * diff)
-		}
+		curErr := qkxError(Laux, x, weights, thisScale, thisMin, useMad)
 		if curErr < bestErr {
 			copy(L, Laux)
 			bestErr = curErr
@@ -322,6 +295,54 @@ func makeQKXQuants(n, nmax int, x, weights []float32, L, Laux []uint8, rmin, rde
 		}
 	}
 	return scale, -minv
+}
+
+// The three loops of the make_qkx search are small leaf functions so the
+// compiler keeps their few values in registers.
+
+// qkxLevels sets L[i] = clamp(nearest_int(iscale*xm[i]), 0, nmax).
+func qkxLevels(L []uint8, xm []float32, iscale float32, nmax int32) {
+	L = L[:len(xm)]
+	for i, v := range xm {
+		L[i] = uint8(max(0, min(nmax, nearestInt(float32(iscale*v)))))
+	}
+}
+
+// qkxTrial quantizes with one trial iscale into L and returns the weighted
+// sums Σw·l, Σw·l², Σw·l·x in ggml's order.
+func qkxTrial(L []uint8, xm, x, w []float32, iscale float32, nmax int32) (sumL, sumL2, sumXL float32) {
+	L = L[:len(xm)]
+	x = x[:len(xm)]
+	w = w[:len(xm)]
+	for i, d := range xm {
+		l := max(0, min(nmax, nearestInt(float32(iscale*d))))
+		L[i] = uint8(l)
+		wi := w[i]
+		fl := float32(l)
+		sumL += float32(wi * fl)
+		sumL2 += float32(wi * fl * fl)
+		sumXL += float32(wi * fl * x[i])
+	}
+	return sumL, sumL2, sumXL
+}
+
+// qkxError is Σ w·err(scale·L + min − x), err = |·| or (·)².
+func qkxError(L []uint8, x, w []float32, scale, minv float32, useMad bool) float32 {
+	L = L[:len(x)]
+	w = w[:len(x)]
+	var e float32
+	if useMad {
+		for i, v := range x {
+			diff := float32(scale*float32(L[i])) + minv - v
+			e += float32(w[i] * qxAbs(diff))
+		}
+		return e
+	}
+	for i, v := range x {
+		diff := float32(scale*float32(L[i])) + minv - v
+		e += float32(w[i] * float32(diff*diff))
+	}
+	return e
 }
 
 // makeQPQuants quantizes non-negative values (sub-block scales or mins) to
