@@ -58,9 +58,7 @@ func makeQXQuants(n, nmax int, x []float32, L []int8, rmseType int, qw []float32
 	nm := int32(nmax)
 	iscale := float32(-nmax) / maxv
 	if rmseType == 0 {
-		for i, v := range x {
-			L[i] = int8(nm + clampQX(nearestInt(float32(iscale*v)), nm))
-		}
+		qxLevels(L, x, iscale, nm)
 		return 1 / iscale
 	}
 	returnEarly := rmseType < 0
@@ -83,14 +81,8 @@ func makeQXQuants(n, nmax int, x []float32, L []int8, rmseType int, qw []float32
 			w[i] = qxWeight(v, rmseType)
 		}
 	}
-	var sumlx, suml2 float32
-	for i, v := range x {
-		l := clampQX(nearestInt(float32(iscale*v)), nm)
-		L[i] = int8(l + nm)
-		fl := float32(l)
-		sumlx += float32(w[i] * v * fl)
-		suml2 += float32(w[i] * fl * fl)
-	}
+	qxLevels(L, x, iscale, nm)
+	sumlx, suml2 := qxTrial(x, w, iscale, nm)
 	var scale float32
 	if suml2 != 0 {
 		scale = sumlx / suml2
@@ -107,21 +99,35 @@ func makeQXQuants(n, nmax int, x []float32, L []int8, rmseType int, qw []float32
 			continue
 		}
 		iscale = -(float32(nmax) + float32(0.1*float32(is))) / maxv
-		sumlx, suml2 = 0, 0
-		for i, v := range x {
-			fl := float32(clampQX(nearestInt(float32(iscale*v)), nm))
-			sumlx += float32(w[i] * v * fl)
-			suml2 += float32(w[i] * fl * fl)
-		}
+		sumlx, suml2 = qxTrial(x, w, iscale, nm)
 		if suml2 > 0 && sumlx*sumlx > best*suml2 {
-			for i, v := range x {
-				L[i] = int8(nm + clampQX(nearestInt(float32(iscale*v)), nm))
-			}
+			qxLevels(L, x, iscale, nm)
 			scale = sumlx / suml2
 			best = scale * sumlx
 		}
 	}
 	return scale
+}
+
+// qxLevels sets L[i] = nmax + clamp(nearest_int(iscale*x[i]), -nmax, nmax-1).
+func qxLevels(L []int8, x []float32, iscale float32, nmax int32) {
+	L = L[:len(x)]
+	for i, v := range x {
+		L[i] = int8(nmax + clampQX(nearestInt(float32(iscale*v)), nmax))
+	}
+}
+
+// qxTrial returns Σw·x·l and Σw·l·l for l = clamp(nearest_int(iscale*x),
+// -nmax, nmax-1), summed in ggml's order. A leaf function so its values
+// stay in registers.
+func qxTrial(x, w []float32, iscale float32, nmax int32) (sumlx, suml2 float32) {
+	w = w[:len(x)]
+	for i, v := range x {
+		fl := float32(clampQX(nearestInt(float32(iscale*v)), nmax))
+		sumlx += float32(w[i] * v * fl)
+		suml2 += float32(w[i] * fl * fl)
+	}
+	return sumlx, suml2
 }
 
 // makeQ3Quants is make_q3_quants (Q3_K without imatrix): a symmetric scale
