@@ -187,7 +187,7 @@ func BenchmarkMagPrune(b *testing.B) {
 			rank[i] = uint32(i * 7 % n)
 		}
 		for b.Loop() {
-			MagPrune(dst, delta, rank, u, 0.15, 0.3/float32(n), true)
+			MagPrune(dst, delta, rank, u, 0.15, 0.15, float32(n-1), true)
 		}
 	})
 }

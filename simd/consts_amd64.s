@@ -70,3 +70,18 @@ DATA ·shifts0to31+116(SB)/4, $29
 DATA ·shifts0to31+120(SB)/4, $30
 DATA ·shifts0to31+124(SB)/4, $31
 GLOBL ·shifts0to31(SB), RODATA|NOPTR, $128
+
+DATA ·c358637bd+0(SB)/4, $0x358637bd // float32(1e-6)
+GLOBL ·c358637bd(SB), RODATA|NOPTR, $4
+DATA ·c33800000+0(SB)/4, $0x33800000 // 2^-24
+GLOBL ·c33800000(SB), RODATA|NOPTR, $4
+DATA ·cabs64+0(SB)/8, $0x7fffffffffffffff // float64 |x| mask
+GLOBL ·cabs64(SB), RODATA|NOPTR, $8
+DATA ·philoxM0+0(SB)/4, $0xD2511F53
+GLOBL ·philoxM0(SB), RODATA|NOPTR, $4
+DATA ·philoxM1+0(SB)/4, $0xCD9E8D57
+GLOBL ·philoxM1(SB), RODATA|NOPTR, $4
+DATA ·philoxW0+0(SB)/4, $0x9E3779B9
+GLOBL ·philoxW0(SB), RODATA|NOPTR, $4
+DATA ·philoxW1+0(SB)/4, $0xBB67AE85
+GLOBL ·philoxW1(SB), RODATA|NOPTR, $4

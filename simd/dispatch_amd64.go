@@ -185,7 +185,33 @@ func weightedSumAVX2(dst []float32, rows [][]float32, w []float32)
 func tiesFuseAVX2(dst []float32, rows [][]float32, w []float32, normalize bool)
 
 //go:noescape
-func magPruneAVX2(dst, delta []float32, rank []uint32, u []float32, lo, step float32, rescale bool)
+func magPruneAVX2(dst, delta []float32, rank []uint32, u []float32, lo, eps, den float32, rescale bool)
+
+//go:noescape
+func divScalarAVX2(dst, x []float32, a float32)
+
+// sumRowsAVX2 needs len(rows) >= 1.
+//
+//go:noescape
+func sumRowsAVX2(dst []float32, rows [][]float32)
+
+//go:noescape
+func electWeightedMeanAVX2(dst []float32, tv [][]float32, w []float32)
+
+//go:noescape
+func keepBelowAVX2(dst, x, u []float32, p float32, div bool)
+
+//go:noescape
+func keepBelowEachAVX2(dst, x, u, p []float32, div bool)
+
+//go:noescape
+func absKeysAVX2(keys []uint32, x []float32)
+
+// philoxAVX2 fills len(u) (a multiple of 32) uniforms from the blocks
+// with counters (ctr0+b, c1, c2, c3), 8 blocks at a time.
+//
+//go:noescape
+func philoxAVX2(u []float32, k0, k1, c1, c2, c3, ctr0 uint32)
 
 func add(dst, a, b []float32) {
 	n := 0
@@ -241,13 +267,83 @@ func tiesFuse(dst []float32, rows [][]float32, w []float32, normalize bool) {
 	tiesFuseFrom(dst, rows, w, normalize, n)
 }
 
-func magPrune(dst, delta []float32, rank []uint32, u []float32, lo, step float32, rescale bool) {
+func magPrune(dst, delta []float32, rank []uint32, u []float32, lo, eps, den float32, rescale bool) {
 	n := 0
 	if useAVX2 {
 		n = len(dst) &^ 7
-		magPruneAVX2(dst[:n], delta[:n], rank[:n], u[:n], lo, step, rescale)
+		magPruneAVX2(dst[:n], delta[:n], rank[:n], u[:n], lo, eps, den, rescale)
 	}
-	magPruneGeneric(dst[n:], delta[n:], rank[n:], u[n:], lo, step, rescale)
+	magPruneGeneric(dst[n:], delta[n:], rank[n:], u[n:], lo, eps, den, rescale)
+}
+
+func divScalar(dst, x []float32, a float32) {
+	n := 0
+	if useAVX2 {
+		n = len(dst) &^ 7
+		divScalarAVX2(dst[:n], x[:n], a)
+	}
+	divScalarGeneric(dst[n:], x[n:], a)
+}
+
+func sumRows(dst []float32, rows [][]float32) {
+	n := 0
+	if useAVX2 {
+		n = len(dst) &^ 7
+		sumRowsAVX2(dst[:n], rows)
+	}
+	sumRowsFrom(dst, rows, n)
+}
+
+func electWeightedMean(dst []float32, tv [][]float32, w []float32) {
+	n := 0
+	if useAVX2 {
+		n = len(dst) &^ 7
+		electWeightedMeanAVX2(dst[:n], tv, w)
+	}
+	electWeightedMeanFrom(dst, tv, w, n)
+}
+
+func keepBelow(dst, x, u []float32, p float32, div bool) {
+	n := 0
+	if useAVX2 {
+		n = len(dst) &^ 7
+		keepBelowAVX2(dst[:n], x[:n], u[:n], p, div)
+	}
+	keepBelowGeneric(dst[n:], x[n:], u[n:], p, div)
+}
+
+func keepBelowEach(dst, x, u, p []float32, div bool) {
+	n := 0
+	if useAVX2 {
+		n = len(dst) &^ 7
+		keepBelowEachAVX2(dst[:n], x[:n], u[:n], p[:n], div)
+	}
+	keepBelowEachGeneric(dst[n:], x[n:], u[n:], p[n:], div)
+}
+
+func absKeys(keys []uint32, x []float32) {
+	n := 0
+	if useAVX2 {
+		n = len(keys) &^ 7
+		absKeysAVX2(keys[:n], x[:n])
+	}
+	absKeysGeneric(keys[n:], x[n:])
+}
+
+// philoxUniforms runs the generic code up to the first block boundary,
+// the assembly over whole groups of 8 blocks, and the generic code again
+// for the rest.
+func philoxUniforms(u []float32, k0, k1, c1, c2, c3 uint32, col0 int) {
+	if !useAVX2 {
+		philoxUniformsGeneric(u, k0, k1, c1, c2, c3, col0)
+		return
+	}
+	head := min(len(u), (4-col0&3)&3)
+	philoxUniformsGeneric(u[:head], k0, k1, c1, c2, c3, col0)
+	u, col0 = u[head:], col0+head
+	n := len(u) &^ 31
+	philoxAVX2(u[:n], k0, k1, c1, c2, c3, uint32(col0>>2))
+	philoxUniformsGeneric(u[n:], k0, k1, c1, c2, c3, col0+n)
 }
 
 // Reductions: len(x) a multiple of 32.
@@ -266,6 +362,23 @@ func sumSquaresAVX2(x []float32) float32
 
 //go:noescape
 func dotAVX2(x, y []float32) float32
+
+// sumAbs64AVX2 needs len(x) a multiple of 16.
+//
+//go:noescape
+func sumAbs64AVX2(x []float32) float64
+
+func sumAbs64(x []float32) float64 {
+	if !useAVX2 {
+		return sumAbs64Generic(x)
+	}
+	n := len(x) &^ (lanes64 - 1)
+	s := sumAbs64AVX2(x[:n])
+	for _, v := range x[n:] {
+		s += float64(abs32(v))
+	}
+	return s
+}
 
 func absMax(x []float32) float32 {
 	if !useAVX2 {

@@ -26,8 +26,20 @@ func weightedSum(dst []float32, rows [][]float32, w []float32) { weightedSumGene
 func tiesFuse(dst []float32, rows [][]float32, w []float32, normalize bool) {
 	tiesFuseGeneric(dst, rows, w, normalize)
 }
-func magPrune(dst, delta []float32, rank []uint32, u []float32, lo, step float32, rescale bool) {
-	magPruneGeneric(dst, delta, rank, u, lo, step, rescale)
+func magPrune(dst, delta []float32, rank []uint32, u []float32, lo, eps, den float32, rescale bool) {
+	magPruneGeneric(dst, delta, rank, u, lo, eps, den, rescale)
+}
+func divScalar(dst, x []float32, a float32)   { divScalarGeneric(dst, x, a) }
+func sumRows(dst []float32, rows [][]float32) { sumRowsGeneric(dst, rows) }
+func electWeightedMean(dst []float32, tv [][]float32, w []float32) {
+	electWeightedMeanGeneric(dst, tv, w)
+}
+func keepBelow(dst, x, u []float32, p float32, div bool) { keepBelowGeneric(dst, x, u, p, div) }
+func keepBelowEach(dst, x, u, p []float32, div bool)     { keepBelowEachGeneric(dst, x, u, p, div) }
+func absKeys(keys []uint32, x []float32)                 { absKeysGeneric(keys, x) }
+func sumAbs64(x []float32) float64                       { return sumAbs64Generic(x) }
+func philoxUniforms(u []float32, k0, k1, c1, c2, c3 uint32, col0 int) {
+	philoxUniformsGeneric(u, k0, k1, c1, c2, c3, col0)
 }
 
 func absMax(x []float32) float32     { return absMaxGeneric(x) }

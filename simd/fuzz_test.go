@@ -119,6 +119,15 @@ func FuzzMerge(f *testing.F) {
 		AddScaled(got, rows[1], w[1])
 		addScaledGeneric(want, rows[1], w[1])
 		check("AddScaled")
+		DivScalar(got, rows[0], w[2])
+		divScalarGeneric(want, rows[0], w[2])
+		check("DivScalar")
+		SumRows(got, rows)
+		sumRowsGeneric(want, rows)
+		check("SumRows")
+		ElectWeightedMean(got, rows, w)
+		electWeightedMeanGeneric(want, rows, w)
+		check("ElectWeightedMean")
 		WeightedSum(got, rows, w)
 		weightedSumGeneric(want, rows, w)
 		check("WeightedSum")
@@ -132,9 +141,15 @@ func FuzzMerge(f *testing.F) {
 			rank[j] = math.Float32bits(rows[2][j]) >> 1
 		}
 		for _, rescale := range []bool{false, true} {
-			MagPrune(got, rows[0], rank, rows[1], w[0], w[1], rescale)
-			magPruneGeneric(want, rows[0], rank, rows[1], w[0], w[1], rescale)
+			MagPrune(got, rows[0], rank, rows[1], w[0], w[1], w[2], rescale)
+			magPruneGeneric(want, rows[0], rank, rows[1], w[0], w[1], w[2], rescale)
 			check("MagPrune")
+			KeepBelowEach(got, rows[0], rows[1], rows[2])
+			keepBelowEachGeneric(want, rows[0], rows[1], rows[2], false)
+			check("KeepBelowEach")
+			KeepBelowDiv(got, rows[0], rows[1], w[0])
+			keepBelowGeneric(want, rows[0], rows[1], w[0], true)
+			check("KeepBelowDiv")
 		}
 	})
 }
@@ -152,9 +167,23 @@ func FuzzReduce(f *testing.F) {
 				t.Fatalf("%s: got %#08x, want %#08x", k.name, math.Float32bits(got), math.Float32bits(want))
 			}
 		}
+		if got, want := SumAbs64(x), sumAbs64Generic(x); got != want && !(got != got && want != want) {
+			t.Fatalf("SumAbs64: got %x, want %x", math.Float64bits(got), math.Float64bits(want))
+		}
 		h := len(x) / 2
 		if got, want := Dot(x[:h], x[h:2*h]), dotGeneric(x[:h], x[h:2*h]); !sameOrNaN(got, want) {
 			t.Fatalf("Dot: got %#08x, want %#08x", math.Float32bits(got), math.Float32bits(want))
 		}
+	})
+}
+
+func FuzzPhilox(f *testing.F) {
+	f.Add(uint32(0), uint32(0), uint32(0), uint32(0), uint32(0), uint16(0), uint16(70))
+	f.Add(^uint32(0), uint32(1), uint32(2), uint32(3), uint32(4), uint16(5), uint16(129))
+	f.Fuzz(func(t *testing.T, k0, k1, c1, c2, c3 uint32, col0, n uint16) {
+		got, want := make([]float32, n), make([]float32, n)
+		PhiloxUniforms(got, k0, k1, c1, c2, c3, int(col0))
+		philoxUniformsGeneric(want, k0, k1, c1, c2, c3, int(col0))
+		compareF32(t, "PhiloxUniforms", got, want, sameBits)
 	})
 }

@@ -314,31 +314,37 @@ store:
 done:
 	RET
 
-// func magPruneAVX2(dst, delta []float32, rank []uint32, u []float32, lo, step float32, rescale bool)
-// Requires: AVX
-TEXT ·magPruneAVX2(SB), NOSPLIT, $0-105
+// func magPruneAVX2(dst, delta []float32, rank []uint32, u []float32, lo, eps, den float32, rescale bool)
+// Requires: AVX2
+//
+// p = lo + float32(float32(float32(rank/den)*2)*eps); t*2 is computed as
+// t+t, which rounds identically.
+TEXT ·magPruneAVX2(SB), NOSPLIT, $0-109
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         delta_base+24(FP), SI
 	MOVQ         rank_base+48(FP), R8
 	MOVQ         u_base+72(FP), R9
-	VBROADCASTSS lo+96(FP), Y14
-	VBROADCASTSS step+100(FP), Y15
-	MOVBQZX      rescale+104(FP), BX
+	VBROADCASTSS lo+96(FP), Y13
+	VBROADCASTSS eps+100(FP), Y14
+	VBROADCASTSS den+104(FP), Y15
+	MOVBQZX      rescale+108(FP), BX
 	SHRQ         $3, CX
 	JZ           done
 	XORQ         AX, AX
 
 loop8:
 	VCVTDQ2PS (R8)(AX*1), Y0
-	VMULPS    Y0, Y15, Y0     // step*rank
-	VADDPS    Y0, Y14, Y0     // p = lo + step*rank
+	VDIVPS    Y15, Y0, Y0       // rank/den
+	VADDPS    Y0, Y0, Y0        // *2
+	VMULPS    Y14, Y0, Y0       // *eps
+	VADDPS    Y0, Y13, Y0       // p = lo + ...
 	VMOVUPS   (R9)(AX*1), Y1
 	VCMPPS    $0x11, Y0, Y1, Y2 // keep = u < p
 	VMOVUPS   (SI)(AX*1), Y3
 	TESTQ     BX, BX
 	JZ        masked
-	VDIVPS    Y0, Y3, Y3      // delta/p
+	VDIVPS    Y0, Y3, Y3        // delta/p
 
 masked:
 	VANDPS  Y2, Y3, Y3
@@ -346,6 +352,372 @@ masked:
 	ADDQ    $32, AX
 	DECQ    CX
 	JNZ     loop8
+	VZEROUPPER
+
+done:
+	RET
+
+// func divScalarAVX2(dst, x []float32, a float32)
+// Requires: AVX
+TEXT ·divScalarAVX2(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         x_base+24(FP), SI
+	VBROADCASTSS a+48(FP), Y15
+	SHRQ         $3, CX
+	JZ           done
+	XORQ         AX, AX
+
+loop8:
+	VMOVUPS (SI)(AX*1), Y0
+	VDIVPS  Y15, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	DECQ    CX
+	JNZ     loop8
+	VZEROUPPER
+
+done:
+	RET
+
+// func sumRowsAVX2(dst []float32, rows [][]float32)
+// Requires: AVX
+TEXT ·sumRowsAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ rows_base+24(FP), R8
+	MOVQ rows_len+32(FP), R9
+	XORQ AX, AX
+	MOVQ CX, BX
+	SHRQ $5, BX
+	JZ   tail
+
+loop32:
+	MOVQ    (R8), SI
+	VMOVUPS (SI)(AX*1), Y0
+	VMOVUPS 32(SI)(AX*1), Y1
+	VMOVUPS 64(SI)(AX*1), Y2
+	VMOVUPS 96(SI)(AX*1), Y3
+	MOVQ    $1, DX
+	LEAQ    24(R8), R11
+
+rows32:
+	CMPQ   DX, R9
+	JGE    store32
+	MOVQ   (R11), SI
+	VADDPS (SI)(AX*1), Y0, Y0
+	VADDPS 32(SI)(AX*1), Y1, Y1
+	VADDPS 64(SI)(AX*1), Y2, Y2
+	VADDPS 96(SI)(AX*1), Y3, Y3
+	ADDQ   $24, R11
+	INCQ   DX
+	JMP    rows32
+
+store32:
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS Y1, 32(DI)(AX*1)
+	VMOVUPS Y2, 64(DI)(AX*1)
+	VMOVUPS Y3, 96(DI)(AX*1)
+	ADDQ    $128, AX
+	DECQ    BX
+	JNZ     loop32
+
+tail:
+	ANDQ $31, CX
+	SHRQ $3, CX
+	JZ   done
+
+loop8:
+	MOVQ    (R8), SI
+	VMOVUPS (SI)(AX*1), Y0
+	MOVQ    $1, DX
+	LEAQ    24(R8), R11
+
+rows8:
+	CMPQ   DX, R9
+	JGE    store8
+	MOVQ   (R11), SI
+	VADDPS (SI)(AX*1), Y0, Y0
+	ADDQ   $24, R11
+	INCQ   DX
+	JMP    rows8
+
+store8:
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	DECQ    CX
+	JNZ     loop8
+
+done:
+	VZEROUPPER
+	RET
+
+// func electWeightedMeanAVX2(dst []float32, tv [][]float32, w []float32)
+// Requires: AVX
+//
+// As tiesFuseAVX2, summing the rounded products w[i]*v of the agreeing
+// rows, then dividing by max(div, 1e-6): VMAXPS with 1e-6 first returns
+// div when div is NaN, as Go's max does.
+TEXT ·electWeightedMeanAVX2(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         tv_base+24(FP), R8
+	MOVQ         tv_len+32(FP), R9
+	MOVQ         w_base+48(FP), R10
+	SHRQ         $3, CX
+	JZ           done
+	VXORPS       Y15, Y15, Y15
+	VBROADCASTSS ·c358637bd(SB), Y14
+	XORQ         AX, AX
+
+loop8:
+	VXORPS Y0, Y0, Y0
+	MOVQ   R8, R11
+	MOVQ   R9, DX
+	TESTQ  DX, DX
+	JZ     elect
+
+sum:
+	MOVQ   (R11), SI
+	VADDPS (SI)(AX*1), Y0, Y0
+	ADDQ   $24, R11
+	DECQ   DX
+	JNZ    sum
+
+elect:
+	VCMPPS $0x1d, Y15, Y0, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ   R8, R11
+	MOVQ   R10, R12
+	MOVQ   R9, DX
+	TESTQ  DX, DX
+	JZ     fuse
+
+vote:
+	MOVQ         (R11), SI
+	VMOVUPS      (SI)(AX*1), Y4
+	VBROADCASTSS (R12), Y5
+	VCMPPS       $0x1e, Y15, Y4, Y6
+	VCMPPS       $0x11, Y15, Y4, Y7
+	VBLENDVPS    Y1, Y6, Y7, Y6
+	VMULPS       Y5, Y4, Y4 // v*w
+	VANDPS       Y6, Y4, Y4
+	VANDPS       Y6, Y5, Y5
+	VADDPS       Y4, Y2, Y2
+	VADDPS       Y5, Y3, Y3
+	ADDQ         $24, R11
+	ADDQ         $4, R12
+	DECQ         DX
+	JNZ          vote
+
+fuse:
+	VMAXPS  Y3, Y14, Y3 // max(div, 1e-6)
+	VDIVPS  Y3, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	ADDQ    $32, AX
+	DECQ    CX
+	JNZ     loop8
+	VZEROUPPER
+
+done:
+	RET
+
+// func keepBelowAVX2(dst, x, u []float32, p float32, div bool)
+// Requires: AVX
+TEXT ·keepBelowAVX2(SB), NOSPLIT, $0-77
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         x_base+24(FP), SI
+	MOVQ         u_base+48(FP), R9
+	VBROADCASTSS p+72(FP), Y15
+	MOVBQZX      div+76(FP), BX
+	SHRQ         $3, CX
+	JZ           done
+	XORQ         AX, AX
+
+loop8:
+	VMOVUPS (R9)(AX*1), Y1
+	VCMPPS  $0x11, Y15, Y1, Y2 // u < p
+	VMOVUPS (SI)(AX*1), Y3
+	TESTQ   BX, BX
+	JZ      masked
+	VDIVPS  Y15, Y3, Y3
+
+masked:
+	VANDPS  Y2, Y3, Y3
+	VMOVUPS Y3, (DI)(AX*1)
+	ADDQ    $32, AX
+	DECQ    CX
+	JNZ     loop8
+	VZEROUPPER
+
+done:
+	RET
+
+// func keepBelowEachAVX2(dst, x, u, p []float32, div bool)
+// Requires: AVX
+TEXT ·keepBelowEachAVX2(SB), NOSPLIT, $0-97
+	MOVQ    dst_base+0(FP), DI
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    x_base+24(FP), SI
+	MOVQ    u_base+48(FP), R9
+	MOVQ    p_base+72(FP), R10
+	MOVBQZX div+96(FP), BX
+	SHRQ    $3, CX
+	JZ      done
+	XORQ    AX, AX
+
+loop8:
+	VMOVUPS (R10)(AX*1), Y0
+	VMOVUPS (R9)(AX*1), Y1
+	VCMPPS  $0x11, Y0, Y1, Y2 // u < p
+	VMOVUPS (SI)(AX*1), Y3
+	TESTQ   BX, BX
+	JZ      masked
+	VDIVPS  Y0, Y3, Y3
+
+masked:
+	VANDPS  Y2, Y3, Y3
+	VMOVUPS Y3, (DI)(AX*1)
+	ADDQ    $32, AX
+	DECQ    CX
+	JNZ     loop8
+	VZEROUPPER
+
+done:
+	RET
+
+// func absKeysAVX2(keys []uint32, x []float32)
+// Requires: AVX
+TEXT ·absKeysAVX2(SB), NOSPLIT, $0-48
+	MOVQ         keys_base+0(FP), DI
+	MOVQ         keys_len+8(FP), CX
+	MOVQ         x_base+24(FP), SI
+	VBROADCASTSS ·c7fffffff(SB), Y15
+	SHRQ         $3, CX
+	JZ           done
+	XORQ         AX, AX
+
+loop8:
+	VANDPS  (SI)(AX*1), Y15, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	DECQ    CX
+	JNZ     loop8
+	VZEROUPPER
+
+done:
+	RET
+
+// PHILOX_MUL computes the 32x32->64-bit products of the 8 lanes of c with
+// the broadcast multiplier m: hi and lo halves (t is a temporary).
+#define PHILOX_MUL(m, c, hi, lo, t) \
+	VPMULUDQ m, c, hi; \
+	VPSRLQ   $32, c, t; \
+	VPMULUDQ m, t, t; \
+	VPSLLQ   $32, t, lo; \
+	VPBLENDD $0xAA, lo, hi, lo; \
+	VPSRLQ   $32, hi, hi; \
+	VPBLENDD $0xAA, t, hi, hi
+
+// PHILOX_ROUND: (c0, c1, c2, c3) = (hi1^c1^k0, lo1, hi0^c3^k1, lo0).
+#define PHILOX_ROUND \
+	PHILOX_MUL(Y5, Y2, Y10, Y12, Y13); \
+	VPXOR Y1, Y10, Y10; \
+	VPXOR Y6, Y10, Y10; \
+	PHILOX_MUL(Y4, Y0, Y11, Y1, Y13); \
+	VPXOR Y3, Y11, Y11; \
+	VPXOR Y7, Y11, Y11; \
+	VMOVDQU Y1, Y3; \
+	VMOVDQU Y10, Y0; \
+	VMOVDQU Y12, Y1; \
+	VMOVDQU Y11, Y2
+
+#define PHILOX_KEYS \
+	VPADDD Y8, Y6, Y6; \
+	VPADDD Y9, Y7, Y7
+
+// func philoxAVX2(u []float32, k0, k1, c1, c2, c3, ctr0 uint32)
+// Requires: AVX2
+//
+// Eight Philox4x32-10 blocks per iteration, one per lane (counters
+// ctr0+lane, c1, c2, c3); the 8x4 output words are transposed into block
+// order and turned into float32(w>>8) * 2^-24.
+TEXT ·philoxAVX2(SB), NOSPLIT, $0-48
+	MOVQ         u_base+0(FP), DI
+	MOVQ         u_len+8(FP), CX
+	SHRQ         $5, CX
+	JZ           done
+	VPBROADCASTD ·philoxM0(SB), Y4
+	VPBROADCASTD ·philoxM1(SB), Y5
+	VPBROADCASTD ·philoxW0(SB), Y8
+	VPBROADCASTD ·philoxW1(SB), Y9
+	VBROADCASTSS ctr0+44(FP), Y14
+	VPADDD       ·shifts0to31(SB), Y14, Y14 // counters ctr0 .. ctr0+7
+	VPBROADCASTD ·c00000008(SB), Y15
+
+loop:
+	VMOVDQU      Y14, Y0
+	VBROADCASTSS c1+32(FP), Y1
+	VBROADCASTSS c2+36(FP), Y2
+	VBROADCASTSS c3+40(FP), Y3
+	VBROADCASTSS k0+24(FP), Y6
+	VBROADCASTSS k1+28(FP), Y7
+	PHILOX_ROUND
+	PHILOX_KEYS
+	PHILOX_ROUND
+	PHILOX_KEYS
+	PHILOX_ROUND
+	PHILOX_KEYS
+	PHILOX_ROUND
+	PHILOX_KEYS
+	PHILOX_ROUND
+	PHILOX_KEYS
+	PHILOX_ROUND
+	PHILOX_KEYS
+	PHILOX_ROUND
+	PHILOX_KEYS
+	PHILOX_ROUND
+	PHILOX_KEYS
+	PHILOX_ROUND
+	PHILOX_KEYS
+	PHILOX_ROUND
+
+	// Transpose lanes (blocks) x words into block order.
+	VPUNPCKLDQ   Y1, Y0, Y10
+	VPUNPCKLDQ   Y3, Y2, Y11
+	VPUNPCKHDQ   Y1, Y0, Y12
+	VPUNPCKHDQ   Y3, Y2, Y13
+	VPUNPCKLQDQ  Y11, Y10, Y0 // blocks 0 | 4
+	VPUNPCKHQDQ  Y11, Y10, Y1 // blocks 1 | 5
+	VPUNPCKLQDQ  Y13, Y12, Y2 // blocks 2 | 6
+	VPUNPCKHQDQ  Y13, Y12, Y3 // blocks 3 | 7
+	VPERM2I128   $0x20, Y1, Y0, Y10
+	VPERM2I128   $0x20, Y3, Y2, Y11
+	VPERM2I128   $0x31, Y1, Y0, Y12
+	VPERM2I128   $0x31, Y3, Y2, Y13
+	VBROADCASTSS ·c33800000(SB), Y6
+	VPSRLD       $8, Y10, Y10
+	VPSRLD       $8, Y11, Y11
+	VPSRLD       $8, Y12, Y12
+	VPSRLD       $8, Y13, Y13
+	VCVTDQ2PS    Y10, Y10
+	VCVTDQ2PS    Y11, Y11
+	VCVTDQ2PS    Y12, Y12
+	VCVTDQ2PS    Y13, Y13
+	VMULPS       Y6, Y10, Y10
+	VMULPS       Y6, Y11, Y11
+	VMULPS       Y6, Y12, Y12
+	VMULPS       Y6, Y13, Y13
+	VMOVUPS      Y10, (DI)
+	VMOVUPS      Y11, 32(DI)
+	VMOVUPS      Y12, 64(DI)
+	VMOVUPS      Y13, 96(DI)
+	VPADDD       Y15, Y14, Y14
+	ADDQ         $128, DI
+	DECQ         CX
+	JNZ          loop
 	VZEROUPPER
 
 done:

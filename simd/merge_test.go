@@ -167,15 +167,168 @@ func TestMagPrune(t *testing.T) {
 					rank[j] = uint32(r.IntN(max(n, 1)))
 					u[j] = float32(r.Uint32()>>8) * 0x1p-24
 				}
-				d, eps := float32(0.3), float32(0.15)
-				step := float32(2 * float64(eps) / float64(max(n-1, 1)))
+				d, eps := 0.3, 0.15
+				lo, e, den := float32(d-eps), float32(eps), float32(max(n-1, 1))
 				for _, rescale := range []bool{false, true} {
 					got, full := f32Buf(n, (off+1)%8)
 					want := make([]float32, n)
-					MagPrune(got, delta, rank, u, d-eps, step, rescale)
-					magPruneGeneric(want, delta, rank, u, d-eps, step, rescale)
+					MagPrune(got, delta, rank, u, lo, e, den, rescale)
+					magPruneGeneric(want, delta, rank, u, lo, e, den, rescale)
 					compareF32(t, "MagPrune", got, want, sameOrNaN)
 					checkGuardF32(t, full, (off+1)%8+n)
+				}
+			}
+		}
+	})
+}
+
+func TestDivScalar(t *testing.T) {
+	r := rand.New(rand.NewPCG(27, 28))
+	forEachImpl(t, func(t *testing.T) {
+		for _, n := range testLengths {
+			for off := 0; off < 8; off++ {
+				a := randFinite(r)
+				if off == 0 {
+					a = 0 // x/0: ±Inf and NaN
+				}
+				x := in(r, n, (off+2)%8)
+				got, full := f32Buf(n, off)
+				want := make([]float32, n)
+				DivScalar(got, x, a)
+				divScalarGeneric(want, x, a)
+				compareF32(t, "DivScalar", got, want, sameOrNaN)
+				checkGuardF32(t, full, off+n)
+			}
+		}
+	})
+}
+
+func TestCombine2(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 30))
+	forEachImpl(t, func(t *testing.T) {
+		for _, n := range testLengths {
+			x, y := in(r, n, r.IntN(8)), in(r, n, r.IntN(8))
+			a, b := randFinite(r), randFinite(r)
+			off := r.IntN(8)
+			got, full := f32Buf(n, off)
+			want := make([]float32, n)
+			Combine2(got, x, y, a, b)
+			for j := range want {
+				want[j] = float32(a*x[j]) + float32(b*y[j])
+			}
+			compareF32(t, "Combine2", got, want, sameOrNaN)
+			checkGuardF32(t, full, off+n)
+		}
+	})
+}
+
+func TestSumRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	forEachImpl(t, func(t *testing.T) {
+		for _, k := range []int{0, 1, 2, 3, 6} {
+			for _, n := range testLengths {
+				rows, _ := randRows(r, k, n, r.IntN(2) == 0)
+				off := r.IntN(8)
+				got, full := f32Buf(n, off)
+				want := make([]float32, n)
+				SumRows(got, rows)
+				if k > 0 {
+					sumRowsGeneric(want, rows)
+				}
+				compareF32(t, "SumRows", got, want, sameOrNaN)
+				checkGuardF32(t, full, off+n)
+			}
+		}
+	})
+}
+
+func TestElectWeightedMean(t *testing.T) {
+	r := rand.New(rand.NewPCG(33, 34))
+	forEachImpl(t, func(t *testing.T) {
+		for _, k := range []int{0, 1, 2, 3, 5} {
+			for _, n := range testLengths {
+				tv, w := randRows(r, k, n, true)
+				if k >= 2 {
+					w[1] = -w[0] // div 0 -> 1e-6
+				}
+				if k >= 3 && n%3 == 0 {
+					w[2] = float32(math.NaN())
+				}
+				off := r.IntN(8)
+				got, full := f32Buf(n, off)
+				want := make([]float32, n)
+				ElectWeightedMean(got, tv, w)
+				electWeightedMeanGeneric(want, tv, w)
+				compareF32(t, "ElectWeightedMean", got, want, sameOrNaN)
+				checkGuardF32(t, full, off+n)
+			}
+		}
+	})
+}
+
+func TestKeepBelow(t *testing.T) {
+	r := rand.New(rand.NewPCG(35, 36))
+	forEachImpl(t, func(t *testing.T) {
+		for _, n := range testLengths {
+			for off := 0; off < 8; off++ {
+				x := in(r, n, off)
+				u, p := make([]float32, n), make([]float32, n)
+				for j := range u {
+					u[j] = float32(r.Uint32()>>8) * 0x1p-24
+					p[j] = float32(r.Float64())
+					if j%7 == 0 {
+						u[j] = p[j] // u == p drops
+					}
+				}
+				ps := float32(r.Float64())
+				for _, div := range []bool{false, true} {
+					got, full := f32Buf(n, (off+3)%8)
+					want := make([]float32, n)
+					if div {
+						KeepBelowDiv(got, x, u, ps)
+					} else {
+						KeepBelow(got, x, u, ps)
+					}
+					keepBelowGeneric(want, x, u, ps, div)
+					compareF32(t, "KeepBelow", got, want, sameOrNaN)
+					checkGuardF32(t, full, (off+3)%8+n)
+					if div {
+						KeepBelowEachDiv(got, x, u, p)
+					} else {
+						KeepBelowEach(got, x, u, p)
+					}
+					keepBelowEachGeneric(want, x, u, p, div)
+					compareF32(t, "KeepBelowEach", got, want, sameOrNaN)
+					checkGuardF32(t, full, (off+3)%8+n)
+				}
+			}
+		}
+	})
+}
+
+func TestAbsKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(37, 38))
+	forEachImpl(t, func(t *testing.T) {
+		for _, n := range testLengths {
+			for off := 0; off < 8; off++ {
+				x := in(r, n, off)
+				full := make([]uint32, off+n+guardLen)
+				for i := range full {
+					full[i] = guardF32
+				}
+				got := full[off : off+n]
+				want := make([]uint32, n)
+				AbsKeys(got, x)
+				absKeysGeneric(want, x)
+				for j := range want {
+					if got[j] != want[j] {
+						t.Fatalf("AbsKeys: element %d: got %#x, want %#x", j, got[j], want[j])
+					}
+				}
+				for _, g := range full[off+n:] {
+					if g != guardF32 {
+						t.Fatalf("AbsKeys wrote past the destination")
+					}
 				}
 			}
 		}
@@ -191,7 +344,14 @@ func TestMergePanics(t *testing.T) {
 		"AddScaled":   func() { AddScaled(a, b, 1) },
 		"WeightedSum": func() { WeightedSum(a, [][]float32{a, b}, []float32{1, 1}) },
 		"TIESFuse":    func() { TIESFuse(a, [][]float32{a}, nil, true) },
-		"MagPrune":    func() { MagPrune(a, a, make([]uint32, 3), a, 0, 0, false) },
+		"MagPrune":    func() { MagPrune(a, a, make([]uint32, 3), a, 0, 0, 1, false) },
+		"DivScalar":   func() { DivScalar(a, b, 1) },
+		"Combine2":    func() { Combine2(a, a, b, 1, 1) },
+		"SumRows":     func() { SumRows(a, [][]float32{b}) },
+		"EWM":         func() { ElectWeightedMean(a, [][]float32{a}, nil) },
+		"KeepBelow":   func() { KeepBelow(a, b, a, 0.5) },
+		"KeepEach":    func() { KeepBelowEach(a, a, a, b) },
+		"AbsKeys":     func() { AbsKeys(make([]uint32, 3), a) },
 		"Dot":         func() { Dot(a, b) },
 	} {
 		func() {

@@ -115,3 +115,31 @@ func dotGeneric(x, y []float32) float32 {
 	}
 	return s
 }
+
+// lanes64 is the lane count of the float64 sums.
+const lanes64 = 16
+
+// SumAbs64 returns the sum of |x[i]| accumulated in float64: the first
+// len&^15 elements round-robin into 16 float64 lanes, folded in halves
+// (l += l+8, l+4, l+2, l+1), then the rest added one by one.
+func SumAbs64(x []float32) float64 { return sumAbs64(x) }
+
+func sumAbs64Generic(x []float32) float64 {
+	var acc [lanes64]float64
+	n := len(x) &^ (lanes64 - 1)
+	for i := 0; i < n; i += lanes64 {
+		for l, v := range x[i : i+lanes64] {
+			acc[l] += float64(abs32(v))
+		}
+	}
+	for w := lanes64 / 2; w >= 1; w /= 2 {
+		for l := 0; l < w; l++ {
+			acc[l] += acc[l+w]
+		}
+	}
+	s := acc[0]
+	for _, v := range x[n:] {
+		s += float64(abs32(v))
+	}
+	return s
+}

@@ -182,3 +182,44 @@ fold:
 	VZEROUPPER
 	MOVSS        X0, ret+24(FP)
 	RET
+
+// func sumAbs64AVX2(x []float32) float64
+// Requires: AVX
+//
+// Y0..Y3 hold float64 lanes 0-3, 4-7, 8-11, 12-15.
+TEXT ·sumAbs64AVX2(SB), NOSPLIT, $0-32
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), CX
+	ZERO4
+	VBROADCASTSD ·cabs64(SB), Y15
+	SHRQ         $4, CX
+	JZ           fold
+
+loop:
+	VCVTPS2PD (SI), Y4
+	VCVTPS2PD 16(SI), Y5
+	VCVTPS2PD 32(SI), Y6
+	VCVTPS2PD 48(SI), Y7
+	VANDPD    Y15, Y4, Y4
+	VANDPD    Y15, Y5, Y5
+	VANDPD    Y15, Y6, Y6
+	VANDPD    Y15, Y7, Y7
+	VADDPD    Y4, Y0, Y0
+	VADDPD    Y5, Y1, Y1
+	VADDPD    Y6, Y2, Y2
+	VADDPD    Y7, Y3, Y3
+	ADDQ      $64, SI
+	DECQ      CX
+	JNZ       loop
+
+fold:
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VUNPCKHPD    X0, X0, X1
+	VADDSD       X1, X0, X0
+	VZEROUPPER
+	MOVSD        X0, ret+24(FP)
+	RET
