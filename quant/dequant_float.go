@@ -38,22 +38,49 @@ func halfToFloat(h uint16) float32 {
 	return FP16ToFP32(h)
 }
 
+// The element loops below go 8 values at a time through array pointers so
+// the compiler drops the bounds checks; a short tail loop finishes.
+
 func dequantF32(dst []float32, src []byte) {
-	src = src[:4*len(dst)]
+	for ; len(dst) >= 8; src, dst = src[32:], dst[8:] {
+		s := (*[32]byte)(src)
+		d := (*[8]float32)(dst)
+		for k := range d {
+			d[k] = math.Float32frombits(binary.LittleEndian.Uint32(s[4*k:]))
+		}
+	}
 	for i := range dst {
 		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(src[4*i:]))
 	}
 }
 
 func dequantF16(dst []float32, src []byte) {
-	src = src[:2*len(dst)]
+	for ; len(dst) >= 8; src, dst = src[16:], dst[8:] {
+		s := (*[16]byte)(src)
+		d := (*[8]float32)(dst)
+		for k := range d {
+			h := uint16(s[2*k]) | uint16(s[2*k+1])<<8
+			// halfToFloat, written out: the call would not be inlined here
+			if e := h & 0x7c00; e != 0 && e != 0x7c00 {
+				d[k] = math.Float32frombits(uint32(h&0x8000)<<16 | (uint32(h&0x7fff)<<13 + 112<<23))
+			} else {
+				d[k] = FP16ToFP32(h)
+			}
+		}
+	}
 	for i := range dst {
-		dst[i] = halfToFloat(uint16(src[2*i]) | uint16(src[2*i+1])<<8)
+		dst[i] = halfAt(src[2*i:])
 	}
 }
 
 func dequantBF16(dst []float32, src []byte) {
-	src = src[:2*len(dst)]
+	for ; len(dst) >= 8; src, dst = src[16:], dst[8:] {
+		s := (*[16]byte)(src)
+		d := (*[8]float32)(dst)
+		for k := range d {
+			d[k] = math.Float32frombits((uint32(s[2*k]) | uint32(s[2*k+1])<<8) << 16)
+		}
+	}
 	for i := range dst {
 		dst[i] = math.Float32frombits((uint32(src[2*i]) | uint32(src[2*i+1])<<8) << 16)
 	}

@@ -1,11 +1,15 @@
 package quant
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math"
+)
 
 // Dequantizers of the lattice ("i-quant") types IQ1_S, IQ1_M, IQ2_XXS,
 // IQ2_XS, IQ2_S, IQ3_XXS and IQ3_S. Each group of 8 (or 4) values is a grid
 // entry whose byte j is coordinate j; signs come as bit masks. ggml writes
-// db*grid*(±1.0f); multiplying by -1 is an exact negation, so we negate.
+// db*grid*(±1.0f); multiplying by -1 is an exact negation, so we flip the
+// sign bit (without a branch: the signs are random).
 
 func init() {
 	registerDequant(IQ2_XXS, dequantIQ2_XXS)
@@ -24,22 +28,16 @@ const iq1sDelta = float32(0.125)
 // where bit j of signs is set.
 func signedGrid8(y *[8]float32, dl float32, g uint64, signs uint8) {
 	for j := range y {
-		v := dl * float32(uint8(g>>(8*j)))
-		if signs>>j&1 != 0 {
-			v = -v
-		}
-		y[j] = v
+		v := math.Float32bits(dl * float32(uint8(g>>(8*j))))
+		y[j] = math.Float32frombits(v ^ uint32(signs>>j&1)<<31)
 	}
 }
 
 // signedGrid4 is signedGrid8 for a 4-byte grid entry and sign bits off..off+3.
 func signedGrid4(y *[4]float32, dl float32, g uint32, signs uint8, off int) {
 	for j := range y {
-		v := dl * float32(uint8(g>>(8*j)))
-		if signs>>(off+j)&1 != 0 {
-			v = -v
-		}
-		y[j] = v
+		v := math.Float32bits(dl * float32(uint8(g>>(8*j))))
+		y[j] = math.Float32frombits(v ^ uint32(signs>>(off+j)&1)<<31)
 	}
 }
 

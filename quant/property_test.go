@@ -336,3 +336,44 @@ func TestLog2fBoundaries(t *testing.T) {
 		}
 	}
 }
+
+// TestFP4BestIndexMatchesFullScan compares the half-table search with
+// best_index_mxfp4's plain scan over all 16 codes, on random values,
+// exact level midpoints, signed zeros, NaN, infinities and values far
+// outside the scale (where rounding makes many errors equal).
+func TestFP4BestIndexMatchesFullScan(t *testing.T) {
+	full := func(x, d float32) uint8 {
+		best := uint8(0)
+		bestErr := fabsf(float32(float32(kvalues_fp4[0])*d) - x)
+		for i := 1; i < 16; i++ {
+			if e := fabsf(float32(float32(kvalues_fp4[i])*d) - x); e < bestErr {
+				best, bestErr = uint8(i), e
+			}
+		}
+		return best
+	}
+	r := rand.New(rand.NewSource(25))
+	scales := []float32{0, e8m0Half(0), e8m0Half(1), e8m0Half(100), e8m0Half(127), e8m0Half(200), e8m0Half(255), ue4m3Table[1], ue4m3Table[0x7e]}
+	for n := 0; n < 50; n++ {
+		scales = append(scales, ue4m3Table[r.Intn(256)], e8m0Half(uint8(r.Intn(256))))
+	}
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), math.MaxFloat32, -math.MaxFloat32, 1e-45}
+	for _, d := range scales {
+		lv := newFP4Levels(d)
+		xs := append([]float32(nil), special...)
+		for i := 0; i < 16; i++ { // every level, its neighbours and midpoints
+			for _, f := range []float32{0.5, 1, 1.5, 2.5, 3.5, 5, 7, 10, 14, 100, 1e20} {
+				v := float32(kvalues_fp4[i]) * d
+				xs = append(xs, v, math.Nextafter32(v, 1e38), math.Nextafter32(v, -1e38), float32(kvalues_fp4[i])*f*d/float32(max(1, kvalues_fp4[i]*kvalues_fp4[i])))
+			}
+		}
+		for k := 0; k < 200; k++ {
+			xs = append(xs, float32(r.NormFloat64())*d*float32(math.Pow(2, float64(r.Intn(40)-20))))
+		}
+		for _, x := range xs {
+			if got, want := lv.best(x), full(x, d); got != want {
+				t.Fatalf("d=%g x=%g (%#08x): got %d, full scan %d", d, x, math.Float32bits(x), got, want)
+			}
+		}
+	}
+}

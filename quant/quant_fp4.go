@@ -13,16 +13,39 @@ func init() {
 	registerQuant(NVFP4, quantNVFP4, ImatrixIgnored)
 }
 
-// bestIndexFP4 is best_index_mxfp4: the first i minimising |kvalues_fp4[i]*d - x|.
-func bestIndexFP4(x, d float32) uint8 {
+// fp4Levels holds kvalues_fp4[i]*d for one scale d: the same float32
+// products best_index_mxfp4 computes for every element, made once per block.
+type fp4Levels [16]float32
+
+func newFP4Levels(d float32) (l fp4Levels) {
+	for i, k := range kvalues_fp4 {
+		l[i] = float32(k) * d
+	}
+	return
+}
+
+// best is best_index_mxfp4: the first i minimising |l[i] - x|. Only half
+// of the table can win: for x ≥ 0 every negative level i ≥ 8 has error
+// |l[i]| + x ≥ x = the error of level 0, which comes first, and for x < 0
+// the same holds for the positive levels 1..7 (and for -0, i = 8); float
+// rounding is monotone, so these ties never become strict wins.
+func (l *fp4Levels) best(x float32) uint8 {
+	bestErr := fabsf(l[0] - x)
 	best := uint8(0)
-	bestErr := fabsf(float32(float32(kvalues_fp4[0])*d) - x)
-	for i := 1; i < 16; i++ {
-		if err := fabsf(float32(float32(kvalues_fp4[i])*d) - x); err < bestErr {
-			best, bestErr = uint8(i), err
+	if x >= 0 {
+		for i := 1; i < 8; i++ {
+			if e := fabsf(l[i] - x); e < bestErr {
+				best, bestErr = uint8(i), e
+			}
+		}
+		return best
+	}
+	for i := 9; i < 16; i++ {
+		if e := fabsf(l[i] - x); e < bestErr {
+			best, bestErr = uint8(i), e
 		}
 	}
-	return best
+	return best // NaN compares false everywhere: 0, as in C
 }
 
 // log2f is C's log2f: the float64 logarithm of the exact widening rounded
@@ -58,10 +81,10 @@ func quantMXFP4(dst []byte, src []float32, _ int, _ []float32) {
 			}
 		}
 		e := mxfp4Exponent(amax)
-		d := e8m0Half(e)
+		lv := newFP4Levels(e8m0Half(e))
 		b[0] = e
 		for j := 0; j < 16; j++ {
-			b[1+j] = bestIndexFP4(x[j], d) | bestIndexFP4(x[j+16], d)<<4
+			b[1+j] = lv.best(x[j]) | lv.best(x[j+16])<<4
 		}
 	}
 }
@@ -118,9 +141,9 @@ func quantNVFP4(dst []byte, src []float32, _ int, _ []float32) {
 			}
 			ue := fp32ToUE4M3(amax / 6)
 			b[s] = ue
-			d := ue4m3Table[ue]
+			lv := newFP4Levels(ue4m3Table[ue])
 			for j := 0; j < 8; j++ {
-				b[4+8*s+j] = bestIndexFP4(x[j], d) | bestIndexFP4(x[j+8], d)<<4
+				b[4+8*s+j] = lv.best(x[j]) | lv.best(x[j+8])<<4
 			}
 		}
 	}
