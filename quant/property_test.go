@@ -377,3 +377,47 @@ func TestFP4BestIndexMatchesFullScan(t *testing.T) {
 		}
 	}
 }
+
+// TestBestIndexInt8MatchesBinarySearch compares the table-driven level
+// search with ggml's best_index_int8 (binary search, ties to the upper
+// level) at every level, midpoint and integer, their float32 neighbours,
+// special values and a million random values.
+func TestBestIndexInt8MatchesBinarySearch(t *testing.T) {
+	ref := func(x float32) uint8 {
+		val := &kvalues_iq4nl
+		if x <= float32(val[0]) {
+			return 0
+		}
+		if x >= float32(val[15]) {
+			return 15
+		}
+		ml, mu := 0, 15
+		for mu-ml > 1 {
+			mav := (ml + mu) / 2
+			if x < float32(val[mav]) {
+				mu = mav
+			} else {
+				ml = mav
+			}
+		}
+		if x-float32(val[mu-1]) < float32(val[mu])-x {
+			return uint8(mu - 1)
+		}
+		return uint8(mu)
+	}
+	xs := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0, float32(math.Copysign(0, -1)), 1e-45, -1e-45, math.MaxFloat32, -math.MaxFloat32}
+	for i := -140; i <= 140; i++ {
+		for _, v := range []float32{float32(i), float32(i) + 0.5} {
+			xs = append(xs, v, math.Nextafter32(v, 1e9), math.Nextafter32(v, -1e9))
+		}
+	}
+	r := rand.New(rand.NewSource(26))
+	for i := 0; i < 1_000_000; i++ {
+		xs = append(xs, float32(r.NormFloat64()*80))
+	}
+	for _, x := range xs {
+		if got, want := bestIndexInt8(x), ref(x); got != want {
+			t.Fatalf("x=%g (%#08x): got %d, best_index_int8 %d", x, math.Float32bits(x), got, want)
+		}
+	}
+}

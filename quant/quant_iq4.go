@@ -19,34 +19,44 @@ func init() {
 // iq4Tries is ntry of quantize_iq4_nl / quantize_iq4_xs.
 const iq4Tries = 7
 
-// bestIndexInt8 is best_index_int8 over a sorted table of 16 levels: the
-// index of the level nearest x, ties going to the upper one.
-func bestIndexInt8(val *[16]int8, x float32) uint8 {
-	if x <= float32(val[0]) {
+// bestIndexInt8 is best_index_int8 over the kvalues_iq4nl levels: the
+// index of the level nearest x, ties going to the upper one. ggml's binary
+// search ends at mu = the number of levels ≤ x; the levels are integers, so
+// that count depends only on floor(x) and comes from iq4Below.
+func bestIndexInt8(x float32) uint8 {
+	if x <= -127 {
 		return 0
 	}
-	if x >= float32(val[15]) {
+	if !(x < 113) { // also NaN, which ggml's search walks up to 15
 		return 15
 	}
-	ml, mu := 0, 15
-	for mu-ml > 1 {
-		mav := (ml + mu) / 2
-		if x < float32(val[mav]) {
-			mu = mav
-		} else {
-			ml = mav
+	fl := int32(x) // in (-127, 113): truncation, then floor
+	if float32(fl) > x {
+		fl--
+	}
+	mu := iq4Below[fl+127]
+	if x-float32(kvalues_iq4nl[mu-1]) < float32(kvalues_iq4nl[mu])-x {
+		return mu - 1
+	}
+	return mu
+}
+
+// iq4Below[i] is the number of kvalues_iq4nl levels ≤ i-127.
+var iq4Below = func() (t [241]uint8) {
+	for i := range t {
+		for _, v := range kvalues_iq4nl {
+			if int(v) <= i-127 {
+				t[i]++
+			}
 		}
 	}
-	if x-float32(val[mu-1]) < float32(val[mu])-x {
-		return uint8(mu - 1)
-	}
-	return uint8(mu)
-}
+	return
+}()
 
 // iq4Sums is Σw·q·x and Σw·q² for the levels nearest id*x, summed in order.
 func iq4Sums(x, w *[32]float32, id float32) (sumqx, sumq2 float32) {
 	for j, v := range x {
-		q := float32(kvalues_iq4nl[bestIndexInt8(&kvalues_iq4nl, float32(id*v))])
+		q := float32(kvalues_iq4nl[bestIndexInt8(float32(id*v))])
 		sumqx += float32(w[j] * q * v)
 		sumq2 += float32(w[j] * q * q)
 	}
@@ -114,7 +124,7 @@ func iq4Sigma2(x []float32) float32 {
 // elements 0..15, high nibbles 16..31.
 func iq4Pack(qs *[16]byte, x *[32]float32, id float32) {
 	for j := 0; j < 16; j++ {
-		qs[j] = bestIndexInt8(&kvalues_iq4nl, float32(id*x[j])) | bestIndexInt8(&kvalues_iq4nl, float32(id*x[j+16]))<<4
+		qs[j] = bestIndexInt8(float32(id*x[j])) | bestIndexInt8(float32(id*x[j+16]))<<4
 	}
 }
 
