@@ -421,3 +421,30 @@ func TestBestIndexInt8MatchesBinarySearch(t *testing.T) {
 		}
 	}
 }
+
+// TestToHalfMatchesFP32ToFP16 checks the inline fp16 rounding against
+// FP32ToFP16 on every exponent with the mantissa patterns around the
+// rounding point (ties both ways, carries into the exponent) and on
+// random bit patterns.
+func TestToHalfMatchesFP32ToFP16(t *testing.T) {
+	check := func(b uint32) {
+		f := math.Float32frombits(b)
+		if got, want := toHalf(f), FP32ToFP16(f); got != want {
+			t.Fatalf("%#08x (%g): got %#04x, FP32ToFP16 %#04x", b, f, got, want)
+		}
+	}
+	lows := []uint32{0, 1, 0xfff, 0x1000, 0x1001, 0x1fff, 0x2000, 0x3000, 0x7fe000, 0x7fefff, 0x7ff000, 0x7fffff}
+	r := rand.New(rand.NewSource(27))
+	for e := uint32(0); e < 256; e++ {
+		for _, lo := range lows {
+			for _, hi := range []uint32{0, 0x7fe000, r.Uint32() & 0x7fe000} {
+				m := (hi | lo) & 0x7fffff
+				check(e<<23 | m)
+				check(1<<31 | e<<23 | m)
+			}
+		}
+	}
+	for i := 0; i < 1_000_000; i++ {
+		check(r.Uint32())
+	}
+}

@@ -65,8 +65,22 @@ func quantF32(dst []byte, src []float32, _ int, _ []float32) {
 func quantF16(dst []byte, src []float32, _ int, _ []float32) {
 	dst = dst[:2*len(src)]
 	for i, v := range src {
-		binary.LittleEndian.PutUint16(dst[2*i:], FP32ToFP16(v))
+		binary.LittleEndian.PutUint16(dst[2*i:], toHalf(v))
 	}
+}
+
+// toHalf is FP32ToFP16 with the normal-range case (results 2^-14 ..
+// 65504) done inline: rebias the exponent and round the 13 dropped
+// mantissa bits to nearest even by adding 0xFFF plus the kept lowest bit.
+// Zeros, subnormals, overflow and NaN go to FP32ToFP16.
+func toHalf(f float32) uint16 {
+	b := math.Float32bits(f)
+	abs := b & 0x7fffffff
+	if abs-0x38800000 < 0x477ff000-0x38800000 {
+		v := abs - 112<<23
+		return uint16(b>>16)&0x8000 | uint16((v+0xfff+(v>>13)&1)>>13)
+	}
+	return FP32ToFP16(f)
 }
 
 func quantBF16(dst []byte, src []float32, _ int, _ []float32) {
