@@ -87,6 +87,7 @@ type gtaModel struct {
 type gtaTensor struct {
 	lay       layout
 	base      int
+	inputs    []int
 	models    []gtaModel
 	weights   []float32
 	elect     bool
@@ -147,6 +148,10 @@ func (m *gtaMethod) NewTensor(spec TensorSpec) (TensorMerger, error) {
 		sum = 1
 	}
 	t.divisor = sum
+	t.inputs = []int{t.base}
+	for _, m := range t.models {
+		t.inputs = append(t.inputs, m.input)
+	}
 	return t, nil
 }
 
@@ -199,13 +204,7 @@ func (m *gtaMethod) sparsifier(lay *layout, input int, p Params, mode rescaleMod
 func (t *gtaTensor) Shape() []int64 { return t.lay.shape }
 func (t *gtaTensor) Identity() int  { return -1 }
 
-func (t *gtaTensor) Inputs() []int {
-	in := []int{t.base}
-	for _, m := range t.models {
-		in = append(in, m.input)
-	}
-	return in
-}
+func (t *gtaTensor) Inputs() []int { return t.inputs }
 
 func (t *gtaTensor) MaxPasses() int {
 	n := 0
@@ -225,7 +224,7 @@ func (t *gtaTensor) WantPass() bool {
 }
 
 func (t *gtaTensor) Observe(b *RowBlock) error {
-	if err := b.check(t.Inputs(), t.lay.rowLen); err != nil {
+	if err := b.check(t.inputs, t.lay.rowLen); err != nil {
 		return err
 	}
 	if err := t.passes.begin(b); err != nil {
@@ -259,7 +258,7 @@ func (t *gtaTensor) EndPass() error {
 }
 
 func (t *gtaTensor) Merge(dst []float32, b *RowBlock, s *Scratch) error {
-	if err := b.check(t.Inputs(), t.lay.rowLen); err != nil {
+	if err := b.check(t.inputs, t.lay.rowLen); err != nil {
 		return err
 	}
 	if t.WantPass() {

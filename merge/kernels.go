@@ -144,14 +144,41 @@ func SumAbs(x []float32) float64 {
 // weight. For every j: the elected sign is + when sum_i wd[i][j] >= 0 and -
 // otherwise; model i agrees when wd[i][j] has that sign (zeros never agree);
 // dst[j] = sum of agreeing wd[i][j], divided by the sum of the agreeing w[i]
-// (1 when that is 0) if normalize.
+// (1 when that is 0) if normalize. Sums run in model order.
 func ElectFuse(dst []float32, wd [][]float32, w []float32, normalize bool) {
-	for j := range dst {
-		var s float32
-		for i := range wd {
-			s += wd[i][j]
+	const tile = 512
+	var sum, div [tile]float32
+	for j0 := 0; j0 < len(dst); j0 += tile {
+		m := dst[j0:min(j0+tile, len(dst))]
+		s, d := sum[:len(m)], div[:len(m)]
+		copy(s, wd[0][j0:])
+		for _, x := range wd[1:] {
+			x = x[j0 : j0+len(m)]
+			for j := range s {
+				s[j] += x[j]
+			}
 		}
-		dst[j] = fuseAgreeing(wd, w, j, s >= 0, normalize)
+		clear(m)
+		clear(d)
+		for i, x := range wd {
+			x = x[j0 : j0+len(m)]
+			wi := w[i]
+			for j := range m {
+				v := x[j]
+				if (s[j] >= 0 && v > 0) || (s[j] < 0 && v < 0) {
+					m[j] += v
+					d[j] += wi
+				}
+			}
+		}
+		if normalize {
+			for j := range m {
+				if d[j] == 0 {
+					d[j] = 1
+				}
+				m[j] /= d[j]
+			}
+		}
 	}
 }
 

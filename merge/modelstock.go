@@ -40,8 +40,12 @@ func (modelStockMethod) NewTensor(spec TensorSpec) (TensorMerger, error) {
 	ms := &modelStock{base: spec.Base, others: others, n: lay.rowLen}
 	rt := newRowTensor(lay, append([]int{spec.Base}, others...))
 	if spec.global().Bool("filter_wise", false) {
+		if len(others) > 16 {
+			return nil, fmt.Errorf("tensor %s: model_stock filter_wise takes at most 16 models", spec.Name)
+		}
 		rt.merge = func(out []float32, _ int64, in rowView, s *Scratch) {
-			g := ms.gram(in, s, make([]float64, ms.pairs()))
+			var buf [16 * 17 / 2]float64
+			g := ms.gram(in, s, buf[:ms.pairs()])
 			ms.mix(out, in, s, ms.ratio(g))
 		}
 		return rt, nil

@@ -2,7 +2,6 @@ package merge
 
 import (
 	"hash/fnv"
-	"math/bits"
 )
 
 // DefaultSeed is the seed used when the user gives none (printed by the CLI).
@@ -56,30 +55,46 @@ const (
 
 // philox4x32 runs the 10-round Philox4x32 bijection on counter c with key k.
 func philox4x32(c [4]uint32, k0, k1 uint32) [4]uint32 {
+	a, b, d, e := philoxBlock(c[0], c[1], c[2], c[3], k0, k1)
+	return [4]uint32{a, b, d, e}
+}
+
+// philoxBlock is philox4x32 on scalars (kept in registers).
+func philoxBlock(c0, c1, c2, c3, k0, k1 uint32) (uint32, uint32, uint32, uint32) {
 	for r := 0; r < 10; r++ {
-		if r > 0 {
-			k0 += philoxW0
-			k1 += philoxW1
-		}
-		hi0, lo0 := bits.Mul32(philoxM0, c[0])
-		hi1, lo1 := bits.Mul32(philoxM1, c[2])
-		c = [4]uint32{hi1 ^ c[1] ^ k0, lo1, hi0 ^ c[3] ^ k1, lo0}
+		p0 := uint64(philoxM0) * uint64(c0)
+		p1 := uint64(philoxM1) * uint64(c2)
+		c0, c1, c2, c3 = uint32(p1>>32)^c1^k0, uint32(p1), uint32(p0>>32)^c3^k1, uint32(p0)
+		k0 += philoxW0
+		k1 += philoxW1
 	}
-	return c
+	return c0, c1, c2, c3
 }
 
 // Fill implements Uniforms.
 func (p Philox) Fill(u []float32, model int, row int64, col0 int) {
 	const scale = 1.0 / (1 << 24)
-	c := [4]uint32{0, uint32(row), uint32(uint64(row) >> 32), uint32(model)}
-	j := col0
-	for k := 0; k < len(u); {
-		c[0] = uint32(j >> 2)
-		w := philox4x32(c, p.k0, p.k1)
-		for lane := j & 3; lane < 4 && k < len(u); lane++ {
-			u[k] = float32(w[lane]>>8) * scale
-			k++
-			j++
-		}
+	c1, c2, c3 := uint32(row), uint32(uint64(row)>>32), uint32(model)
+	j, k := col0, 0
+	// Whole groups of four first, then any partial group at either end.
+	for ; j&3 != 0 && k < len(u); j, k = j+1, k+1 {
+		u[k] = p.one(j, c1, c2, c3)
 	}
+	for ; k+4 <= len(u); j, k = j+4, k+4 {
+		a, b, c, d := philoxBlock(uint32(j>>2), c1, c2, c3, p.k0, p.k1)
+		v := u[k : k+4 : k+4]
+		v[0] = float32(a>>8) * scale
+		v[1] = float32(b>>8) * scale
+		v[2] = float32(c>>8) * scale
+		v[3] = float32(d>>8) * scale
+	}
+	for ; k < len(u); j, k = j+1, k+1 {
+		u[k] = p.one(j, c1, c2, c3)
+	}
+}
+
+// one returns the draw for column j alone.
+func (p Philox) one(j int, c1, c2, c3 uint32) float32 {
+	w := philox4x32([4]uint32{uint32(j >> 2), c1, c2, c3}, p.k0, p.k1)
+	return float32(w[j&3]>>8) * (1.0 / (1 << 24))
 }

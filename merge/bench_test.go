@@ -1,0 +1,92 @@
+package merge
+
+import (
+	"math/rand/v2"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// cpuTime is the process's user+system CPU time. The machine is shared, so
+// benchmarks also report MB per CPU-second ("cpu-MB/s"), which load on other
+// processes does not inflate the way it inflates wall-clock time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkMethods runs each method's whole protocol (statistics passes and
+// merge, one goroutine, 16-row blocks) on a 4096 x 64 tensor. SetBytes counts
+// the float32 task-vector input: models other than the base x 4 bytes x numel,
+// so MB/s compares methods per unit of delta merged.
+func BenchmarkMethods(b *testing.B) {
+	const rowLen, nrows = 4096, 64
+	r := rand.New(rand.NewPCG(1, 1))
+	base, _ := randomPair(r, rowLen*nrows)
+	models := make([][]float32, 3)
+	for i := range models {
+		_, models[i] = randomPair(r, rowLen*nrows)
+		for j := range models[i] {
+			models[i][j] += base[j] - models[i][j] + float32(r.NormFloat64()*0.01)
+		}
+	}
+	per := func(n int) []Params {
+		p := []Params{nil}
+		for i := 0; i < n; i++ {
+			p = append(p, Params{"weight": num(0.5 + 0.1*float64(i)), "density": num(0.5), "epsilon": num(0.1)})
+		}
+		return p
+	}
+	cases := []struct {
+		method string
+		models int
+		global Params
+		base   int
+	}{
+		{"task_arithmetic", 3, nil, 0},
+		{"ties", 3, nil, 0},
+		{"dare_ties", 3, nil, 0},
+		{"dare_linear", 3, Params{"rescale_mode": {Str: "l1"}}, 0},
+		{"breadcrumbs", 3, nil, 0},
+		{"breadcrumbs_ties", 3, nil, 0},
+		{"della", 3, nil, 0},
+		{"della", 3, Params{"rescale_mode": {Str: "l1"}}, 0},
+		{"della_linear", 3, nil, 0},
+		{"linear", 3, nil, -1},
+		{"slerp", 1, Params{"t": num(0.3)}, 0},
+		{"nuslerp", 2, nil, 0},
+		{"model_stock", 3, nil, 0},
+		{"sce", 3, Params{"select_topk": num(0.5)}, 0},
+		{"passthrough", 1, Params{}, -1},
+	}
+	for _, c := range cases {
+		name := c.method
+		if c.global["rescale_mode"].Str == "l1" {
+			name += "_l1"
+		}
+		b.Run(name, func(b *testing.B) {
+			j := job{method: c.method, shape: []int64{rowLen, nrows}, in: [][]float32{base},
+				params: per(c.models), global: c.global, base: c.base, seed: 1}
+			if c.base < 0 {
+				j.in, j.params = nil, j.params[1:]
+			}
+			j.in = append(j.in, models[:c.models]...)
+			if c.method == "passthrough" {
+				j.params[0]["scale"] = num(0.5)
+			}
+			bytes := int64(c.models) * rowLen * nrows * 4
+			b.SetBytes(bytes)
+			b.ResetTimer()
+			start := cpuTime()
+			for i := 0; i < b.N; i++ {
+				run(b, j.merger(b), j.in, 16, 1)
+			}
+			if cpu := cpuTime() - start; cpu > 0 {
+				b.ReportMetric(float64(bytes)*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")
+			}
+		})
+	}
+}

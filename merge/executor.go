@@ -1,0 +1,386 @@
+package merge
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ggufmerge/ggufmerge/gguf"
+	"github.com/ggufmerge/ggufmerge/quant"
+)
+
+// RunOptions control how a plan runs. The output bytes never depend on them.
+type RunOptions struct {
+	Threads  int                // workers; <= 0 means runtime.NumCPU()
+	Split    gguf.WriterOptions // optional output sharding (gguf-split style)
+	Progress func(Progress)     // called after every finished block, never concurrently
+}
+
+// Progress is a snapshot of a running merge.
+type Progress struct {
+	Tensors, TensorsDone int
+	Bytes, BytesDone     int64 // output tensor bytes
+}
+
+// Result describes a finished merge.
+type Result struct {
+	Paths     []string
+	Size      int64 // bytes of the output file(s)
+	Elapsed   time.Duration
+	Tensors   int
+	Computed  int   // tensors merged and (re)quantized
+	Copied    int   // tensors copied byte for byte from an input
+	Passes    int   // statistics passes run (TIES, L1 rescale, SLERP, ...)
+	ReadBytes int64 // input bytes read
+	Threads   int
+}
+
+// Block sizes: row blocks hold about blockFloats values per input (fewer
+// with many workers, so that memory stays bounded), copies move this many
+// bytes at a time.
+const (
+	maxBlockFloats = 256 << 10
+	minBlockFloats = 16 << 10
+	bufferBudget   = 192 << 20 // all workers' row buffers together
+	copyBlockBytes = 4 << 20
+)
+
+// Execute writes the merged model to out. Each worker takes row blocks,
+// dequantizes the inputs' rows into reused float32 buffers, merges,
+// quantizes and writes them at their final offset; tensors whose method
+// needs whole-tensor statistics get those passes first (on the feeding
+// goroutine, overlapping other tensors' blocks). Inputs are read with
+// positioned reads, so memory stays a few MiB per worker whatever the model
+// size. The output appears only when complete: on error or cancellation the
+// temporary file is removed and an existing out is left untouched.
+func (p *Plan) Execute(ctx context.Context, out string, ro RunOptions) (*Result, error) {
+	start := time.Now()
+	if err := p.checkOutputPath(out); err != nil {
+		return nil, err
+	}
+	w, err := gguf.Create(out, p.Meta, p.OutputInfos(), ro.Split)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFreeSpace(filepath.Dir(out), w.TotalSize()); err != nil {
+		w.Abort()
+		return nil, err
+	}
+	e := newExecutor(p, w, ro)
+	if err := e.run(ctx); err != nil {
+		w.Abort()
+		return nil, err
+	}
+	if err := w.Commit(); err != nil {
+		return nil, err
+	}
+	res := e.result()
+	res.Paths, res.Size, res.Elapsed = w.Paths(), w.TotalSize(), time.Since(start)
+	return res, nil
+}
+
+// checkOutputPath refuses to overwrite an input: the rename at the end
+// would replace a file the merge is reading.
+func (p *Plan) checkOutputPath(out string) error {
+	key := fileKey(out)
+	for _, in := range p.Inputs {
+		for _, f := range in.Model.Files {
+			if fileKey(f) == key {
+				return fmt.Errorf("output %s is input model %s: choose another output file", out, f)
+			}
+		}
+	}
+	return nil
+}
+
+type executor struct {
+	p           *Plan
+	w           *gguf.Writer
+	threads     int
+	blockFloats int64
+	progress    func(Progress)
+
+	mu        sync.Mutex // serializes progress callbacks
+	state     Progress
+	remaining []atomic.Int64 // unfinished blocks per tensor
+	readBytes atomic.Int64
+	passes    atomic.Int64
+}
+
+func newExecutor(p *Plan, w *gguf.Writer, ro RunOptions) *executor {
+	threads := ro.Threads
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	maxIn := 1
+	for _, t := range p.Tensors {
+		maxIn = max(maxIn, len(t.Merger.Inputs()))
+	}
+	// per value: float32 of each input, its raw bytes (at most 4), output
+	// float32 and output bytes (at most 4)
+	perValue := int64(8*maxIn + 8)
+	bf := int64(bufferBudget) / int64(threads+1) / perValue
+	e := &executor{p: p, w: w, threads: threads, progress: ro.Progress,
+		blockFloats: min(max(bf, minBlockFloats), maxBlockFloats)}
+	e.remaining = make([]atomic.Int64, len(p.Tensors))
+	e.state.Tensors = len(p.Tensors)
+	for _, info := range p.OutputInfos() {
+		e.state.Bytes += info.Size()
+	}
+	return e
+}
+
+func (e *executor) result() *Result {
+	r := &Result{Tensors: len(e.p.Tensors), Passes: int(e.passes.Load()), ReadBytes: e.readBytes.Load(), Threads: e.threads}
+	for _, t := range e.p.Tensors {
+		if t.Copy >= 0 {
+			r.Copied++
+		} else {
+			r.Computed++
+		}
+	}
+	return r
+}
+
+// unit is one block of work: rows [r0, r0+n) of output tensor i.
+type unit struct {
+	i     int
+	r0, n int64
+}
+
+// run feeds blocks to the workers tensor by tensor. A tensor's statistics
+// passes run on this goroutine before its blocks are handed out, while the
+// workers are still busy with earlier tensors.
+func (e *executor) run(ctx context.Context) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	units := make(chan unit)
+	var wg sync.WaitGroup
+	for range e.threads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var b buffers
+			for u := range units {
+				if ctx.Err() != nil {
+					continue
+				}
+				if err := e.do(u, &b); err != nil {
+					cancel(err)
+				}
+			}
+		}()
+	}
+	var feedBuf buffers
+feed:
+	for i, t := range e.p.Tensors {
+		if t.Copy < 0 {
+			if err := e.statistics(ctx, t, &feedBuf); err != nil {
+				cancel(err)
+				break
+			}
+		}
+		blocks := e.blocks(i)
+		e.remaining[i].Store(int64(len(blocks)))
+		for _, u := range blocks {
+			select {
+			case units <- u:
+			case <-ctx.Done():
+				break feed
+			}
+		}
+	}
+	close(units)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// blocks cuts output tensor i into work units.
+func (e *executor) blocks(i int) []unit {
+	t := e.p.Tensors[i]
+	rows := rowCount(t.Shape)
+	per := max(1, e.blockFloats/t.Shape[0])
+	if t.Copy >= 0 {
+		per = max(1, copyBlockBytes/max(1, t.Sources[t.Copy].RowBytes()))
+	}
+	var out []unit
+	for r := int64(0); r < rows; r += per {
+		out = append(out, unit{i: i, r0: r, n: min(per, rows-r)})
+	}
+	return out
+}
+
+func rowCount(shape []int64) int64 {
+	n := int64(1)
+	for _, d := range shape[1:] {
+		n *= d
+	}
+	return n
+}
+
+// statistics runs the passes a merger asks for, streaming every row in order.
+func (e *executor) statistics(ctx context.Context, t *TensorPlan, b *buffers) error {
+	m := t.Merger
+	rows := rowCount(t.Shape)
+	per := max(1, e.blockFloats/t.Shape[0])
+	for pass := 0; m.WantPass(); pass++ {
+		if pass >= m.MaxPasses() {
+			return fmt.Errorf("tensor %s: merger wants more than its %d statistics passes", t.Name, m.MaxPasses())
+		}
+		for r := int64(0); r < rows; r += per {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			blk, err := e.read(t, r, min(per, rows-r), b)
+			if err != nil {
+				return err
+			}
+			if err := m.Observe(blk); err != nil {
+				return fmt.Errorf("tensor %s: %w", t.Name, err)
+			}
+		}
+		if err := m.EndPass(); err != nil {
+			return fmt.Errorf("tensor %s: %w", t.Name, err)
+		}
+		e.passes.Add(1)
+	}
+	return nil
+}
+
+// buffers are one goroutine's reusable memory.
+type buffers struct {
+	raw [][]byte    // per input
+	in  [][]float32 // per input
+	out []float32
+	q   []byte
+	blk RowBlock
+	s   Scratch
+}
+
+func grow[T any](s []T, n int64) []T {
+	if int64(cap(s)) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// read loads rows [r0, r0+n) of every input the merger reads as float32.
+func (e *executor) read(t *TensorPlan, r0, n int64, b *buffers) (*RowBlock, error) {
+	k := len(t.Sources)
+	for len(b.raw) < k {
+		b.raw, b.in = append(b.raw, nil), append(b.in, nil)
+	}
+	rowLen := t.Shape[0]
+	b.blk = RowBlock{FirstRow: r0, Rows: int(n), RowLen: int(rowLen), In: b.blk.In[:0]}
+	for range k {
+		b.blk.In = append(b.blk.In, nil)
+	}
+	for _, i := range t.Merger.Inputs() {
+		src := t.Sources[i]
+		rb := src.RowBytes()
+		b.raw[i] = grow(b.raw[i], n*rb)
+		if _, err := src.ReadAt(b.raw[i], r0*rb); err != nil {
+			return nil, fmt.Errorf("reading %s: %w", src.File(), err)
+		}
+		e.readBytes.Add(n * rb)
+		b.in[i] = grow(b.in[i], n*rowLen)
+		if err := toFloat32(src.Type, b.in[i], b.raw[i]); err != nil {
+			return nil, fmt.Errorf("%s: tensor %s: %w", src.File(), src.Name, err)
+		}
+		b.blk.In[i] = b.in[i]
+	}
+	return &b.blk, nil
+}
+
+// toFloat32 dequantizes (or widens, or decodes) raw rows.
+func toFloat32(t quant.Type, dst []float32, raw []byte) error {
+	if t == quant.F32 {
+		if len(raw) != 4*len(dst) {
+			return fmt.Errorf("F32: %d bytes for %d values", len(raw), len(dst))
+		}
+		for i := range dst {
+			dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+		}
+		return nil
+	}
+	return quant.Dequantize(t, dst, raw)
+}
+
+// do processes one unit: copy bytes, or read, merge, quantize and write.
+func (e *executor) do(u unit, b *buffers) error {
+	t := e.p.Tensors[u.i]
+	var written int64
+	if t.Copy >= 0 {
+		src := t.Sources[t.Copy]
+		rb := src.RowBytes()
+		b.q = grow(b.q, u.n*rb)
+		if _, err := src.ReadAt(b.q, u.r0*rb); err != nil {
+			return fmt.Errorf("reading %s: %w", src.File(), err)
+		}
+		e.readBytes.Add(u.n * rb)
+		if err := e.w.WriteAt(u.i, b.q, u.r0*rb); err != nil {
+			return err
+		}
+		written = u.n * rb
+	} else {
+		blk, err := e.read(t, u.r0, u.n, b)
+		if err != nil {
+			return err
+		}
+		b.out = grow(b.out, u.n*t.Shape[0])
+		if err := t.Merger.Merge(b.out, blk, &b.s); err != nil {
+			return fmt.Errorf("tensor %s: %w", t.Name, err)
+		}
+		rb, err := t.Out.Target.RowSize(t.Shape[0])
+		if err != nil {
+			return fmt.Errorf("tensor %s: %w", t.Name, err)
+		}
+		b.q = grow(b.q, u.n*rb)
+		if err := t.Out.QuantizeRows(b.q, b.out, u.r0); err != nil {
+			return err
+		}
+		if err := e.w.WriteAt(u.i, b.q, u.r0*rb); err != nil {
+			return err
+		}
+		written = u.n * rb
+	}
+	e.report(u.i, written)
+	return nil
+}
+
+func (e *executor) report(i int, written int64) {
+	last := e.remaining[i].Add(-1) == 0
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.state.BytesDone += written
+	if last {
+		e.state.TensorsDone++
+	}
+	if e.progress != nil {
+		e.progress(e.state)
+	}
+}
+
+// errNoSpace is returned when the output cannot fit on its file system.
+var errNoSpace = errors.New("not enough free disk space")
+
+// checkFreeSpace fails early when the file system holding dir has less
+// room than the output needs (where the platform can tell).
+func checkFreeSpace(dir string, need int64) error {
+	free, ok := freeBytes(dir)
+	if !ok || free >= need {
+		return nil
+	}
+	return fmt.Errorf("%w in %s: the output needs %.1f MiB, %.1f MiB are free", errNoSpace, dir,
+		float64(need)/(1<<20), float64(free)/(1<<20))
+}
