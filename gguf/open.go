@@ -191,11 +191,11 @@ func (m *Model) openOtherShards(path string, n int) error {
 	for i := 1; i < n; i++ {
 		p := SplitPath(prefix, i, n)
 		h, err := m.addShard(p)
-		if err != nil {
-			return fmt.Errorf("shard %d of %d: %w", i+1, n, err)
+		if err == nil {
+			err = checkShardKeys(h.meta, p, i, n, total)
 		}
-		if err := checkShardKeys(h.meta, p, i, n, total); err != nil {
-			return err
+		if err != nil {
+			return fmt.Errorf("%s: shard %d of %d: %w", path, i+1, n, err)
 		}
 	}
 	if int64(len(m.Tensors)) != int64(total) {

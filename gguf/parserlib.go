@@ -27,9 +27,17 @@ import (
 //     per claimed array element ([]any) before reading it;
 //   - with a shard-style name it always reads all sibling shards, so it
 //     cannot read one shard by itself.
+//   - it preallocates from metadata values: capacity for
+//     split.tensors.count tensors (of any value type, strings parsed), and
+//     16 bytes per element of the per-layer arrays it always loads
+//     (*.feed_forward_length, *.attention.head_count[_kv],
+//     *.attention.sliding_window_pattern); gguf.cpp and llama.cpp accept
+//     a single file whatever split.tensors.count says.
 // So our bounded scan (scan.go) runs first and rejects everything gguf.cpp
 // rejects; only files it accepts reach the library, whose panics are still
-// recovered. The metadata values always come from our scan.
+// recovered. Files whose metadata would make the library allocate far more
+// than the file holds skip the cross-check (libraryUnsafe). The metadata
+// values always come from our scan.
 
 func crossCheckWithLibrary(m *Model) error {
 	paths := parser.CompleteShardGGUFFilename(m.Files[0])
@@ -39,6 +47,9 @@ func crossCheckWithLibrary(m *Model) error {
 	if !slices.Equal(paths, m.Files) {
 		// A shard-style name on a file that is not split (no split.count):
 		// llama.cpp reads it alone, the library would read its siblings.
+		return nil
+	}
+	if libraryUnsafe(m) {
 		return nil
 	}
 	gf, err := parseWithLibrary(m.Files[0])
@@ -106,4 +117,32 @@ func compareDataOffsets(m *Model, gf *parser.GGUFFile) error {
 		}
 	}
 	return nil
+}
+
+// libraryArrayKeys are the array keys the library loads even when asked to
+// skip large metadata.
+var libraryArrayKeys = []string{".feed_forward_length", ".attention.head_count", ".attention.head_count_kv", ".attention.sliding_window_pattern"}
+
+// libraryUnsafe reports whether handing the model to the library would let
+// a metadata value choose a large allocation.
+func libraryUnsafe(m *Model) bool {
+	for _, s := range m.Shards {
+		if v, ok := s.Meta.Get(SplitTensorsCountKey); ok {
+			n, isInt := v.Int()
+			if !isInt || n < 0 || n > int64(len(m.Tensors)) {
+				return true
+			}
+		}
+		for _, kv := range s.Meta.kvs {
+			if kv.Value.Type != Array || kv.Value.Len() <= 1<<16 {
+				continue
+			}
+			for _, suffix := range libraryArrayKeys {
+				if strings.HasSuffix(kv.Key, suffix) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -369,8 +369,8 @@ func (s *scanner) readTensorInfos(h *header, n int) error {
 			return &FormatError{File: s.file, Tensor: ti.Name, Offset: start, Msg: "duplicate tensor name"}
 		}
 		names[ti.Name] = true
-		if err := ti.Check(); err != nil {
-			return &FormatError{File: s.file, Tensor: ti.Name, Offset: start, Msg: err.Error()}
+		if p := ti.problem(); p != "" {
+			return &FormatError{File: s.file, Tensor: ti.Name, Offset: start, Msg: p}
 		}
 		h.infos = append(h.infos, ti)
 		h.offsets = append(h.offsets, off)

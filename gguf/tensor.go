@@ -68,35 +68,44 @@ func (t TensorInfo) Size() int64 { return t.RowBytes() * t.Rows() }
 // number of dimensions, non-negative dims, element count and byte size that
 // fit int64, a known type and a row length that is a whole number of blocks.
 func (t TensorInfo) Check() error {
+	if p := t.problem(); p != "" {
+		return fmt.Errorf("tensor %q: %s", t.Name, p)
+	}
+	return nil
+}
+
+// problem describes what is wrong with t, without naming it; "" if valid.
+func (t TensorInfo) problem() string {
 	if len(t.Name) > MaxNameLen {
-		return fmt.Errorf("tensor name %q is %d bytes long, longer than ggml's limit of %d", t.Name, len(t.Name), MaxNameLen)
+		return fmt.Sprintf("name is %d bytes long, longer than ggml's limit of %d", len(t.Name), MaxNameLen)
 	}
 	if len(t.Shape) > MaxDims {
-		return fmt.Errorf("tensor %q has %d dimensions, more than %d", t.Name, len(t.Shape), MaxDims)
+		return fmt.Sprintf("%d dimensions, ggml allows at most %d", len(t.Shape), MaxDims)
 	}
 	prod := uint64(1)
 	for i, ne := range t.Shape {
 		if ne < 0 {
-			return fmt.Errorf("tensor %q: dimension %d is negative (%d)", t.Name, i, ne)
+			return fmt.Sprintf("dimension %d is negative (%d)", i, ne)
 		}
 		hi, lo := bits.Mul64(prod, uint64(ne))
 		if hi != 0 || lo > math.MaxInt64 {
-			return fmt.Errorf("tensor %q: shape %v has too many elements", t.Name, t.Shape)
+			return fmt.Sprintf("shape %v has too many elements", t.Shape)
 		}
 		prod = lo
 	}
 	if !t.Type.Valid() {
-		return fmt.Errorf("tensor %q has unknown or removed ggml type id %d", t.Name, uint32(t.Type))
+		return fmt.Sprintf("unknown or removed ggml type id %d", uint32(t.Type))
 	}
 	rowBytes, err := t.Type.RowSize(t.RowLen())
 	if err != nil {
-		return fmt.Errorf("tensor %q: %w", t.Name, err)
+		return err.Error()
 	}
+	// Half of int64 leaves room for offsets and padding without overflow.
 	hi, lo := bits.Mul64(uint64(rowBytes), uint64(t.Rows()))
 	if hi != 0 || lo > math.MaxInt64/2 {
-		return fmt.Errorf("tensor %q: shape %v of type %s is too large", t.Name, t.Shape, t.Type)
+		return fmt.Sprintf("shape %v of type %s is too large", t.Shape, t.Type)
 	}
-	return nil
+	return ""
 }
 
 // ShapeString is the shape in ggml order, "ne0,ne1,…".

@@ -40,6 +40,8 @@ type Writer struct {
 	// so no write is in flight while files are closed or removed.
 	mu   sync.RWMutex
 	done bool // committed or aborted
+
+	noSync bool // tests only: skip fsync
 }
 
 type outShard struct {
@@ -212,6 +214,11 @@ func (w *Writer) createFiles(headers [][]byte) error {
 			return fmt.Errorf("%s: %w", sh.path, err)
 		}
 		sh.f, sh.tmp = f, f.Name()
+		// CreateTemp makes the file private (0600); a model is an ordinary
+		// file, so give it the mode os.Create would (before umask).
+		if err := f.Chmod(0o644); err != nil {
+			return fmt.Errorf("%s: %w", sh.path, err)
+		}
 		if _, err := f.WriteAt(headers[i], 0); err != nil {
 			return fmt.Errorf("%s: write header: %w", sh.path, err)
 		}
@@ -263,7 +270,10 @@ func (w *Writer) Commit() error {
 		return err
 	}
 	for _, sh := range w.shards {
-		err := sh.f.Sync()
+		var err error
+		if !w.noSync {
+			err = sh.f.Sync()
+		}
 		if cerr := sh.f.Close(); err == nil {
 			err = cerr
 		}
@@ -280,7 +290,9 @@ func (w *Writer) Commit() error {
 		}
 		sh.tmp = ""
 	}
-	syncDir(filepath.Dir(w.shards[0].path))
+	if !w.noSync {
+		syncDir(filepath.Dir(w.shards[0].path))
+	}
 	return nil
 }
 
