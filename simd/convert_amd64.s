@@ -2,13 +2,13 @@
 
 #include "textflag.h"
 
-// func f16ToF32AVX2(dst []float32, src []byte)
+// func f16ToF32Asm(dst []float32, src []byte)
 // Requires: AVX2, F16C
 //
 // VCVTPH2PS makes a signalling NaN quiet; the generic code keeps it
 // signalling, so for NaN lanes whose quiet bit was clear the quiet bit
 // that F16C set is flipped back.
-TEXT ·f16ToF32AVX2(SB), NOSPLIT, $0-48
+TEXT ·f16ToF32Asm(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
@@ -41,12 +41,12 @@ loop:
 done:
 	RET
 
-// func f32ToF16AVX2(dst []byte, src []float32)
+// func f32ToF16Asm(dst []byte, src []float32)
 // Requires: AVX2, F16C
 //
 // VCVTPS2PH keeps NaN payload bits; ggml writes sign|0x7E00, so NaN lanes
 // are replaced by a signed canonical quiet NaN before converting.
-TEXT ·f32ToF16AVX2(SB), NOSPLIT, $0-48
+TEXT ·f32ToF16Asm(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
 	MOVQ src_len+32(FP), CX
@@ -71,9 +71,9 @@ loop:
 done:
 	RET
 
-// func bf16ToF32AVX2(dst []float32, src []byte)
+// func bf16ToF32Asm(dst []float32, src []byte)
 // Requires: AVX2
-TEXT ·bf16ToF32AVX2(SB), NOSPLIT, $0-48
+TEXT ·bf16ToF32Asm(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
@@ -93,9 +93,9 @@ loop:
 done:
 	RET
 
-// func f32ToBF16AVX2(dst []byte, src []float32)
+// func f32ToBF16Asm(dst []byte, src []float32)
 // Requires: AVX2
-TEXT ·f32ToBF16AVX2(SB), NOSPLIT, $0-48
+TEXT ·f32ToBF16Asm(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
 	MOVQ src_len+32(FP), CX

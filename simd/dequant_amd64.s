@@ -89,9 +89,9 @@
 // bit for bit. A block's fp16 scale is broadcast with VPBROADCASTW and
 // widened with VCVTPH2PS.
 
-// func dequantQ8_0AVX2(dst []float32, src []byte)
+// func dequantQ8_0Asm(dst []float32, src []byte)
 // Requires: AVX2, F16C
-TEXT ·dequantQ8_0AVX2(SB), NOSPLIT, $0-48
+TEXT ·dequantQ8_0Asm(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
@@ -126,9 +126,9 @@ loop:
 done:
 	RET
 
-// func dequantQ4_0AVX2(dst []float32, src []byte)
+// func dequantQ4_0Asm(dst []float32, src []byte)
 // Requires: AVX2, F16C
-TEXT ·dequantQ4_0AVX2(SB), NOSPLIT, $0-48
+TEXT ·dequantQ4_0Asm(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
@@ -171,9 +171,9 @@ loop:
 done:
 	RET
 
-// func dequantQ4_1AVX2(dst []float32, src []byte)
+// func dequantQ4_1Asm(dst []float32, src []byte)
 // Requires: AVX2, F16C
-TEXT ·dequantQ4_1AVX2(SB), NOSPLIT, $0-48
+TEXT ·dequantQ4_1Asm(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
@@ -217,9 +217,9 @@ loop:
 done:
 	RET
 
-// func dequantQ5_0AVX2(dst []float32, src []byte)
+// func dequantQ5_0Asm(dst []float32, src []byte)
 // Requires: AVX2, F16C
-TEXT ·dequantQ5_0AVX2(SB), NOSPLIT, $0-48
+TEXT ·dequantQ5_0Asm(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
@@ -275,9 +275,9 @@ loop:
 done:
 	RET
 
-// func dequantQ5_1AVX2(dst []float32, src []byte)
+// func dequantQ5_1Asm(dst []float32, src []byte)
 // Requires: AVX2, F16C
-TEXT ·dequantQ5_1AVX2(SB), NOSPLIT, $0-48
+TEXT ·dequantQ5_1Asm(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
@@ -335,9 +335,9 @@ loop:
 done:
 	RET
 
-// func dequantQ4_KAVX2(dst []float32, src []byte)
+// func dequantQ4_KAsm(dst []float32, src []byte)
 // Requires: AVX2, F16C
-TEXT ·dequantQ4_KAVX2(SB), NOSPLIT, $64-48
+TEXT ·dequantQ4_KAsm(SB), NOSPLIT, $64-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
@@ -389,9 +389,9 @@ chunk: // 64 elements: low nibbles use sub-block 2c, high nibbles 2c+1
 done:
 	RET
 
-// func dequantQ5_KAVX2(dst []float32, src []byte)
+// func dequantQ5_KAsm(dst []float32, src []byte)
 // Requires: AVX2, F16C
-TEXT ·dequantQ5_KAVX2(SB), NOSPLIT, $64-48
+TEXT ·dequantQ5_KAsm(SB), NOSPLIT, $64-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI
@@ -443,9 +443,9 @@ group: // 8 elements l = 8g..8g+7 of both halves of the chunk
 done:
 	RET
 
-// func dequantQ6_KAVX2(dst []float32, src []byte)
+// func dequantQ6_KAsm(dst []float32, src []byte)
 // Requires: AVX2, F16C
-TEXT ·dequantQ6_KAVX2(SB), NOSPLIT, $64-48
+TEXT ·dequantQ6_KAsm(SB), NOSPLIT, $64-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ src_base+24(FP), SI

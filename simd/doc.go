@@ -6,9 +6,12 @@
 // Every kernel gives bitwise the same results on every implementation and
 // architecture: the generic twin fixes the exact float32 operation order
 // (no fused multiply-add anywhere, fixed lane order in reductions) and the
-// assembly reproduces it. The one freedom left is the payload of a NaN that
-// results from two NaN operands; which NaN comes out is not specified, but
-// a NaN comes out.
+// assembly reproduces it. The one freedom left is the bits of a NaN made
+// by arithmetic: where two NaNs meet, or an invalid operation (0*Inf,
+// Inf-Inf) creates one, which NaN comes out is not specified (x86 and ARM
+// even create different default NaNs), but a NaN comes out exactly where
+// the generic code gives one. Conversions (F16/BF16) are exact for NaNs
+// too.
 //
 // The implementation is chosen once from the CPU features reported by
 // golang.org/x/sys/cpu, so GODEBUG=cpu.avx2=off (amd64) or

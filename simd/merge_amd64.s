@@ -48,17 +48,17 @@ done: \
 	VZEROUPPER; \
 	RET
 
-// func addAVX2(dst, a, b []float32)
+// func addAsm(dst, a, b []float32)
 // Requires: AVX
-BINARY(·addAVX2, VADDPS)
+BINARY(·addAsm, VADDPS)
 
-// func subAVX2(dst, a, b []float32)
+// func subAsm(dst, a, b []float32)
 // Requires: AVX
-BINARY(·subAVX2, VSUBPS)
+BINARY(·subAsm, VSUBPS)
 
-// func scaleAVX2(dst, x []float32, a float32)
+// func scaleAsm(dst, x []float32, a float32)
 // Requires: AVX
-TEXT ·scaleAVX2(SB), NOSPLIT, $0-52
+TEXT ·scaleAsm(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), SI
@@ -97,9 +97,9 @@ done:
 	VZEROUPPER
 	RET
 
-// func addScaledAVX2(dst, x []float32, a float32)
+// func addScaledAsm(dst, x []float32, a float32)
 // Requires: AVX
-TEXT ·addScaledAVX2(SB), NOSPLIT, $0-52
+TEXT ·addScaledAsm(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), SI
@@ -148,12 +148,12 @@ done:
 	VZEROUPPER
 	RET
 
-// func weightedSumAVX2(dst []float32, rows [][]float32, w []float32)
+// func weightedSumAsm(dst []float32, rows [][]float32, w []float32)
 // Requires: AVX
 //
 // 32 columns at a time in four accumulators: acc = w[0]*row0, then
 // acc += w[i]*row_i for each further row in order.
-TEXT ·weightedSumAVX2(SB), NOSPLIT, $0-72
+TEXT ·weightedSumAsm(SB), NOSPLIT, $0-72
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ rows_base+24(FP), R8
@@ -237,14 +237,14 @@ done:
 	VZEROUPPER
 	RET
 
-// func tiesFuseAVX2(dst []float32, rows [][]float32, w []float32, normalize bool)
+// func tiesFuseAsm(dst []float32, rows [][]float32, w []float32, normalize bool)
 // Requires: AVX
 //
 // Per 8 columns: S = sum of the rows; pos = S >= 0; a row votes where
 // (pos ? v > 0 : v < 0); mixed and div add the voting v and w[i]. Adding
 // the +0 of a masked-out lane leaves them unchanged: they start at +0 and
 // can never become -0 or NaN from voting values.
-TEXT ·tiesFuseAVX2(SB), NOSPLIT, $0-73
+TEXT ·tiesFuseAsm(SB), NOSPLIT, $0-73
 	MOVQ    dst_base+0(FP), DI
 	MOVQ    dst_len+8(FP), CX
 	MOVQ    rows_base+24(FP), R8
@@ -314,12 +314,12 @@ store:
 done:
 	RET
 
-// func magPruneAVX2(dst, delta []float32, rank []uint32, u []float32, lo, eps, den float32, rescale bool)
+// func magPruneAsm(dst, delta []float32, rank []uint32, u []float32, lo, eps, den float32, rescale bool)
 // Requires: AVX2
 //
 // p = lo + float32(float32(float32(rank/den)*2)*eps); t*2 is computed as
 // t+t, which rounds identically.
-TEXT ·magPruneAVX2(SB), NOSPLIT, $0-109
+TEXT ·magPruneAsm(SB), NOSPLIT, $0-109
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         delta_base+24(FP), SI
@@ -357,9 +357,9 @@ masked:
 done:
 	RET
 
-// func divScalarAVX2(dst, x []float32, a float32)
+// func divScalarAsm(dst, x []float32, a float32)
 // Requires: AVX
-TEXT ·divScalarAVX2(SB), NOSPLIT, $0-52
+TEXT ·divScalarAsm(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), SI
@@ -380,9 +380,9 @@ loop8:
 done:
 	RET
 
-// func sumRowsAVX2(dst []float32, rows [][]float32)
+// func sumRowsAsm(dst []float32, rows [][]float32)
 // Requires: AVX
-TEXT ·sumRowsAVX2(SB), NOSPLIT, $0-48
+TEXT ·sumRowsAsm(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
 	MOVQ rows_base+24(FP), R8
@@ -452,13 +452,13 @@ done:
 	VZEROUPPER
 	RET
 
-// func electWeightedMeanAVX2(dst []float32, tv [][]float32, w []float32)
+// func electWeightedMeanAsm(dst []float32, tv [][]float32, w []float32)
 // Requires: AVX
 //
-// As tiesFuseAVX2, summing the rounded products w[i]*v of the agreeing
+// As tiesFuseAsm, summing the rounded products w[i]*v of the agreeing
 // rows, then dividing by max(div, 1e-6): VMAXPS with 1e-6 first returns
 // div when div is NaN, as Go's max does.
-TEXT ·electWeightedMeanAVX2(SB), NOSPLIT, $0-72
+TEXT ·electWeightedMeanAsm(SB), NOSPLIT, $0-72
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         tv_base+24(FP), R8
@@ -523,9 +523,9 @@ fuse:
 done:
 	RET
 
-// func keepBelowAVX2(dst, x, u []float32, p float32, div bool)
+// func keepBelowAsm(dst, x, u []float32, p float32, div bool)
 // Requires: AVX
-TEXT ·keepBelowAVX2(SB), NOSPLIT, $0-77
+TEXT ·keepBelowAsm(SB), NOSPLIT, $0-77
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), SI
@@ -555,9 +555,9 @@ masked:
 done:
 	RET
 
-// func keepBelowEachAVX2(dst, x, u, p []float32, div bool)
+// func keepBelowEachAsm(dst, x, u, p []float32, div bool)
 // Requires: AVX
-TEXT ·keepBelowEachAVX2(SB), NOSPLIT, $0-97
+TEXT ·keepBelowEachAsm(SB), NOSPLIT, $0-97
 	MOVQ    dst_base+0(FP), DI
 	MOVQ    dst_len+8(FP), CX
 	MOVQ    x_base+24(FP), SI
@@ -588,9 +588,9 @@ masked:
 done:
 	RET
 
-// func absKeysAVX2(keys []uint32, x []float32)
+// func absKeysAsm(keys []uint32, x []float32)
 // Requires: AVX
-TEXT ·absKeysAVX2(SB), NOSPLIT, $0-48
+TEXT ·absKeysAsm(SB), NOSPLIT, $0-48
 	MOVQ         keys_base+0(FP), DI
 	MOVQ         keys_len+8(FP), CX
 	MOVQ         x_base+24(FP), SI
@@ -638,13 +638,13 @@ done:
 	VPADDD Y8, Y6, Y6; \
 	VPADDD Y9, Y7, Y7
 
-// func philoxAVX2(u []float32, k0, k1, c1, c2, c3, ctr0 uint32)
+// func philoxAsm(u []float32, k0, k1, c1, c2, c3, ctr0 uint32)
 // Requires: AVX2
 //
 // Eight Philox4x32-10 blocks per iteration, one per lane (counters
 // ctr0+lane, c1, c2, c3); the 8x4 output words are transposed into block
 // order and turned into float32(w>>8) * 2^-24.
-TEXT ·philoxAVX2(SB), NOSPLIT, $0-48
+TEXT ·philoxAsm(SB), NOSPLIT, $0-48
 	MOVQ         u_base+0(FP), DI
 	MOVQ         u_len+8(FP), CX
 	SHRQ         $5, CX

@@ -24,9 +24,9 @@
 	VXORPS Y2, Y2, Y2; \
 	VXORPS Y3, Y3, Y3
 
-// func sumAVX2(x []float32) float32
+// func sumAsm(x []float32) float32
 // Requires: AVX
-TEXT ·sumAVX2(SB), NOSPLIT, $0-28
+TEXT ·sumAsm(SB), NOSPLIT, $0-28
 	MOVQ x_base+0(FP), SI
 	MOVQ x_len+8(FP), CX
 	ZERO4
@@ -48,9 +48,9 @@ fold:
 	MOVSS X0, ret+24(FP)
 	RET
 
-// func sumAbsAVX2(x []float32) float32
+// func sumAbsAsm(x []float32) float32
 // Requires: AVX
-TEXT ·sumAbsAVX2(SB), NOSPLIT, $0-28
+TEXT ·sumAbsAsm(SB), NOSPLIT, $0-28
 	MOVQ x_base+0(FP), SI
 	MOVQ x_len+8(FP), CX
 	ZERO4
@@ -77,9 +77,9 @@ fold:
 	MOVSS X0, ret+24(FP)
 	RET
 
-// func sumSquaresAVX2(x []float32) float32
+// func sumSquaresAsm(x []float32) float32
 // Requires: AVX
-TEXT ·sumSquaresAVX2(SB), NOSPLIT, $0-28
+TEXT ·sumSquaresAsm(SB), NOSPLIT, $0-28
 	MOVQ x_base+0(FP), SI
 	MOVQ x_len+8(FP), CX
 	ZERO4
@@ -109,9 +109,9 @@ fold:
 	MOVSS X0, ret+24(FP)
 	RET
 
-// func dotAVX2(x, y []float32) float32
+// func dotAsm(x, y []float32) float32
 // Requires: AVX
-TEXT ·dotAVX2(SB), NOSPLIT, $0-52
+TEXT ·dotAsm(SB), NOSPLIT, $0-52
 	MOVQ x_base+0(FP), SI
 	MOVQ x_len+8(FP), CX
 	MOVQ y_base+24(FP), DX
@@ -143,12 +143,12 @@ fold:
 	MOVSS X0, ret+48(FP)
 	RET
 
-// func absMaxAVX2(x []float32) float32
+// func absMaxAsm(x []float32) float32
 // Requires: AVX
 //
 // VMAXPS a, m returns m when a is NaN, so NaNs are skipped, as the
 // generic "if a > m" does.
-TEXT ·absMaxAVX2(SB), NOSPLIT, $0-28
+TEXT ·absMaxAsm(SB), NOSPLIT, $0-28
 	MOVQ x_base+0(FP), SI
 	MOVQ x_len+8(FP), CX
 	ZERO4
@@ -183,11 +183,11 @@ fold:
 	MOVSS        X0, ret+24(FP)
 	RET
 
-// func sumAbs64AVX2(x []float32) float64
+// func sumAbs64Asm(x []float32) float64
 // Requires: AVX
 //
 // Y0..Y3 hold float64 lanes 0-3, 4-7, 8-11, 12-15.
-TEXT ·sumAbs64AVX2(SB), NOSPLIT, $0-32
+TEXT ·sumAbs64Asm(SB), NOSPLIT, $0-32
 	MOVQ         x_base+0(FP), SI
 	MOVQ         x_len+8(FP), CX
 	ZERO4

@@ -133,7 +133,7 @@ func randFloats(r *rand.Rand, s []float32) {
 func sameBits(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) }
 
 // sameOrNaN is bit identity, except that any NaN equals any NaN: used for
-// arithmetic kernels where two NaN operands may meet (see the package doc).
+// arithmetic kernels, where NaN bits are not specified (see the package doc).
 func sameOrNaN(a, b float32) bool {
 	if a != a && b != b {
 		return true
