@@ -296,7 +296,7 @@ func TestGoldenSCE(t *testing.T) {
 	j := gtaJob(t, g, "sce", nil)
 	tm := j.merger(t)
 	run(t, tm, j.in, 2, 1)
-	near(t, "sce_weights", tm.(*rowTensor).state.(*sceTensor).w, g.flat(t, "sce_weights"), 1e-6)
+	near(t, "sce_weights", tm.(*rowTensor).state.(*sceTensor).w[0], g.flat(t, "sce_weights"), 1e-6)
 }
 
 func TestGoldenNearswapRAM(t *testing.T) {

@@ -133,7 +133,7 @@ func (m *gtaMethod) NewTensor(spec TensorSpec) (TensorMerger, error) {
 		if !ok {
 			return nil, fmt.Errorf("tensor %s: model %s: missing required parameter weight", spec.Name, spec.Models[i])
 		}
-		sp, err := m.sparsifier(&lay, i, p, mode, rng)
+		sp, err := m.sparsifier(&t.lay, i, p, mode, rng)
 		if err != nil {
 			return nil, fmt.Errorf("tensor %s: model %s: %v", spec.Name, spec.Models[i], err)
 		}
@@ -178,21 +178,20 @@ func (m *gtaMethod) sparsifier(lay *layout, input int, p Params, mode rescaleMod
 	if d < 0 || d > 1 || math.IsNaN(d) {
 		return nil, fmt.Errorf("density %g is outside [0, 1]", d)
 	}
-	numel := lay.rows * int64(lay.rowLen)
 	switch m.sparse {
 	case sparseMagnitude:
-		return newMagnitude(numel, lay.rowLen, d, mode == rescaleL1)
+		return newMagnitude(lay, d, mode == rescaleL1)
 	case sparseBernoulli:
-		return newBernoulli(input, d, mode, rng), nil
+		return newBernoulli(lay, input, d, mode, rng), nil
 	case sparseOutliers:
 		g := p.Float("gamma", 0.01)
 		if g < 0 || g > 1 {
 			return nil, fmt.Errorf("gamma %g is outside [0, 1]", g)
 		}
-		return newOutliers(numel, lay.rowLen, d, g, mode == rescaleL1), nil
+		return newOutliers(lay, d, g, mode == rescaleL1), nil
 	case sparseMagprune:
 		eps := p.Float("epsilon", 0.15)
-		sp, err := newMagprune(input, lay.rowLen, d, eps, mode, rng)
+		sp, err := newMagprune(lay, input, d, eps, mode, rng)
 		if err != nil {
 			return nil, fmt.Errorf("%v (density %g, epsilon %g)", err, d, eps)
 		}
@@ -250,9 +249,7 @@ func (t *gtaTensor) EndPass() error {
 		return err
 	}
 	for _, m := range t.models {
-		if m.sp.wantPass() {
-			m.sp.endPass()
-		}
+		m.sp.endPass()
 	}
 	return nil
 }

@@ -50,12 +50,21 @@ func (modelStockMethod) NewTensor(spec TensorSpec) (TensorMerger, error) {
 		}
 		return rt, nil
 	}
-	gram := make([]float64, ms.pairs())
-	var t float32
+	// Per 2-D slice: the Gram matrix of the task vectors, then the ratio.
+	gram := make([][]float64, lay.groups)
+	for g := range gram {
+		gram[g] = make([]float64, ms.pairs())
+	}
+	ratio := make([]float32, lay.groups)
 	rt.npass = 1
-	rt.observe = func(_ int, _ int64, in rowView, s *Scratch) { ms.gram(in, s, gram) }
-	rt.end = func(int) error { t = ms.ratio(gram); return nil }
-	rt.merge = func(out []float32, _ int64, in rowView, s *Scratch) { ms.mix(out, in, s, t) }
+	rt.observe = func(_ int, row int64, in rowView, s *Scratch) { ms.gram(in, s, gram[rt.lay.group(row)]) }
+	rt.end = func(int) error {
+		for g := range gram {
+			ratio[g] = ms.ratio(gram[g])
+		}
+		return nil
+	}
+	rt.merge = func(out []float32, row int64, in rowView, s *Scratch) { ms.mix(out, in, s, ratio[rt.lay.group(row)]) }
 	return rt, nil
 }
 

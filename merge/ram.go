@@ -100,12 +100,17 @@ func (m ramMethod) NewTensor(spec TensorSpec) (TensorMerger, error) {
 	g := spec.global()
 	eps := g.Float("epsilon", 1e-5)
 	k := len(others)
-	lambda := make([]float32, k)
-	for i := range lambda {
-		lambda[i] = 1
+	// Per 2-D slice: each model's shared and unique counts, then its factor.
+	lambda := make([][]float32, lay.groups)
+	shared := make([][]float64, lay.groups)
+	unique := make([][]float64, lay.groups)
+	for g := range lambda {
+		lambda[g] = make([]float32, k)
+		for i := range lambda[g] {
+			lambda[g][i] = 1
+		}
+		shared[g], unique[g] = make([]float64, k), make([]float64, k)
 	}
-	shared := make([]float64, k)
-	unique := make([]float64, k)
 	b, n := spec.Base, lay.rowLen
 	tvs := func(in rowView, s *Scratch) [][]float32 {
 		tv := s.rowSet(slotRows, k, n)
@@ -117,20 +122,23 @@ func (m ramMethod) NewTensor(spec TensorSpec) (TensorMerger, error) {
 	rt := newRowTensor(lay, append([]int{b}, others...))
 	if m.plus {
 		rt.npass = 1
-		rt.observe = func(_ int, _ int64, in rowView, s *Scratch) {
-			ramCounts(tvs(in, s), f32(eps), shared, unique)
+		rt.observe = func(_ int, row int64, in rowView, s *Scratch) {
+			grp := rt.lay.group(row)
+			ramCounts(tvs(in, s), f32(eps), shared[grp], unique[grp])
 		}
 		rt.end = func(int) error {
 			r, alpha := g.Float("r", 0.1), g.Float("alpha", 0.2)
-			for i := range lambda {
-				rho := shared[i] / math.Max(unique[i], eps)
-				lambda[i] = f32(1 + r*math.Max(0, math.Min(alpha, rho)))
+			for grp := range lambda {
+				for i := range lambda[grp] {
+					rho := shared[grp][i] / math.Max(unique[grp][i], eps)
+					lambda[grp][i] = f32(1 + r*math.Max(0, math.Min(alpha, rho)))
+				}
 			}
 			return nil
 		}
 	}
-	rt.merge = func(out []float32, _ int64, in rowView, s *Scratch) {
-		RAMFuse(out, tvs(in, s), lambda, f32(eps))
+	rt.merge = func(out []float32, row int64, in rowView, s *Scratch) {
+		RAMFuse(out, tvs(in, s), lambda[rt.lay.group(row)], f32(eps))
 		Add(out, in.at(b), out)
 	}
 	return rt, nil

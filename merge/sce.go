@@ -27,15 +27,15 @@ func (sceMethod) Params() []ParamDef {
 }
 
 type sceTensor struct {
-	base    int
-	others  []int
-	n       int
-	sel     *rankSelect // nil: no selection
-	nonzero uint64
-	topk    float64
-	sq      []float64 // sum of tau_i^2 (selected elements)
-	w       []float32
-	weighed bool
+	lay       *layout
+	base      int
+	others    []int
+	sels      []*rankSelect // per 2-D slice; nil: no selection
+	buf       histBuf
+	selecting bool
+	sq        [][]float64 // per slice, per model: sum of tau^2 over the selected elements
+	w         [][]float32 // per slice, per model
+	weighed   bool
 }
 
 func (sceMethod) NewTensor(spec TensorSpec) (TensorMerger, error) {
@@ -52,27 +52,31 @@ func (sceMethod) NewTensor(spec TensorSpec) (TensorMerger, error) {
 		// No task vector survives: the output is the base.
 		return identity{lay: lay, input: lay.ref}, nil
 	}
-	st := &sceTensor{base: spec.Base, others: others, n: lay.rowLen, topk: topk,
-		sq: make([]float64, len(others)), w: make([]float32, len(others))}
-	numel := uint64(lay.rows) * uint64(lay.rowLen)
-	if topk < 1 {
-		st.sel = newRankSelect(numel, []uint64{0}, true, false)
-	}
 	rt := newRowTensor(lay, append([]int{spec.Base}, others...))
+	st := &sceTensor{lay: &rt.lay, base: spec.Base, others: others, selecting: topk < 1}
+	for range lay.groups {
+		st.sq = append(st.sq, make([]float64, len(others)))
+		st.w = append(st.w, make([]float32, len(others)))
+		if topk < 1 {
+			sel := newRankSelect(uint64(lay.groupNumel()), []uint64{0}, true, false)
+			sel.fracNonzero = topk
+			st.sels = append(st.sels, sel)
+		}
+	}
 	rt.npass = 4
 	rt.state = st
 	rt.want = func() bool { return !st.weighed }
 	rt.observe = func(_ int, row int64, in rowView, s *Scratch) { st.observe(row, in, s) }
-	rt.end = func(int) error { st.endPass(numel); return nil }
+	rt.end = func(int) error { st.endPass(); return nil }
 	rt.merge = func(out []float32, row int64, in rowView, s *Scratch) {
 		tv := st.vectors(row, in, s)
-		ElectWeightedMean(out, tv, st.w)
+		ElectWeightedMean(out, tv, st.w[st.lay.group(row)])
 		Add(out, in.at(st.base), out)
 	}
 	return rt, nil
 }
 
-// variance sets keys to the descending-order keys of the per-element
+// varianceKeys sets s.u32 to the descending-order keys of the per-element
 // population variance across the task vectors tv.
 func varianceKeys(tv [][]float32, s *Scratch) []uint32 {
 	n := len(tv[0])
@@ -96,17 +100,17 @@ func varianceKeys(tv [][]float32, s *Scratch) []uint32 {
 
 // vectors returns the row's task vectors, zeroed outside the selection.
 func (st *sceTensor) vectors(row int64, in rowView, s *Scratch) [][]float32 {
-	tv := s.rowSet(slotRows, len(st.others), st.n)
+	tv := s.rowSet(slotRows, len(st.others), st.lay.rowLen)
 	b := in.at(st.base)
 	for i, m := range st.others {
 		Sub(tv[i], in.at(m), b)
 	}
-	if st.sel == nil || st.sel.wantPass() {
+	if st.sels == nil || st.selecting {
 		return tv
 	}
 	keys := varianceKeys(tv, s)
-	first := uint64(row) * uint64(st.n)
-	c := &st.sel.cuts[0]
+	first := st.lay.groupFirst(row)
+	c := &st.sels[st.lay.group(row)].cuts[0]
 	for j, key := range keys {
 		if !c.inFirst(key, first+uint64(j)) {
 			for i := range tv {
@@ -118,42 +122,36 @@ func (st *sceTensor) vectors(row int64, in rowView, s *Scratch) [][]float32 {
 }
 
 func (st *sceTensor) observe(row int64, in rowView, s *Scratch) {
-	if st.sel != nil && st.sel.wantPass() {
-		tv := st.vectors(row, in, s)
-		keys := varianceKeys(tv, s)
-		if st.sel.stage == 0 {
-			for _, k := range keys {
-				if k != ^uint32(0) {
-					st.nonzero++
-				}
-			}
-		}
-		st.sel.observe(keys, uint64(row)*uint64(st.n))
+	tv := st.vectors(row, in, s)
+	if st.selecting {
+		st.sels[st.lay.group(row)].observe(varianceKeys(tv, s), st.lay.groupFirst(row), &st.buf)
 		return
 	}
-	for i, v := range st.vectors(row, in, s) {
-		st.sq[i] += dot64(v, v)
+	sq := st.sq[st.lay.group(row)]
+	for i, v := range tv {
+		sq[i] += dot64(v, v)
 	}
 }
 
-func (st *sceTensor) endPass(numel uint64) {
-	if st.sel != nil && st.sel.wantPass() {
-		if st.sel.stage == 0 {
-			st.sel.setTarget(0, uint64(float64(st.nonzero)*st.topk))
-		}
-		st.sel.endPass()
+// endPass ends a selection pass, or computes the weights after the weight pass.
+func (st *sceTensor) endPass() {
+	if st.selecting {
+		st.selecting = anyWants(st.sels)
 		return
 	}
-	var sum float64
-	for i := range st.sq {
-		st.sq[i] /= float64(numel)
-		sum += st.sq[i]
-	}
-	for i := range st.w {
-		if math.Abs(sum) < 1e-6 {
-			st.w[i] = 1 / float32(len(st.w))
-		} else {
-			st.w[i] = f32(st.sq[i] / sum)
+	numel := float64(st.lay.groupNumel())
+	for g, sq := range st.sq {
+		var sum float64
+		for i := range sq {
+			sq[i] /= numel
+			sum += sq[i]
+		}
+		for i := range st.w[g] {
+			if math.Abs(sum) < 1e-6 {
+				st.w[g][i] = 1 / float32(len(sq))
+			} else {
+				st.w[g][i] = f32(sq[i] / sum)
+			}
 		}
 	}
 	st.weighed = true

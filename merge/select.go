@@ -15,18 +15,45 @@ import (
 //
 // Optionally it also returns the sum of the values behind the keys over the
 // first q elements (for the L1 rescale) with no extra pass.
+//
+// A stage ends by itself when its n-th element has been seen, so several
+// selections over consecutive row ranges (the 2-D slices of a 3-D tensor)
+// can share one histogram buffer, one at a time.
 type rankSelect struct {
-	n        uint64 // elements in the tensor
+	n        uint64 // elements in the tensor (or group)
 	cuts     []rankCut
 	stage    int  // 0 high histogram, 1 low histogram or pairs, 2 locate, 3 done
 	inverted bool // keys are ^bits(|x|) (largest first) instead of bits(|x|)
 	sums     bool // accumulate value sums
 	pairMax  uint64
 
-	next  uint64 // flat index expected next (streams must be in order)
-	hist  []uint64
-	hsum  []float64
+	seen  uint64  // elements seen in the current stage
 	total float64 // sum of all values (when sums)
+
+	// When fracNonzero >= 0 the single cut's target is set at the end of the
+	// first stage to floor(nonzero * fracNonzero), nonzero counting the
+	// elements whose value is not 0 (SCE's top-k of the variance).
+	fracNonzero float64
+	nonzero     uint64
+}
+
+// histBuf is the high-bits histogram, lent to one selection at a time.
+type histBuf struct {
+	hist []uint64
+	hsum []float64
+}
+
+func (h *histBuf) reset(sums bool) {
+	if h.hist == nil {
+		h.hist = make([]uint64, 1<<16)
+	}
+	clear(h.hist)
+	if sums {
+		if h.hsum == nil {
+			h.hsum = make([]float64, 1<<16)
+		}
+		clear(h.hsum)
+	}
 }
 
 type rankCut struct {
@@ -55,17 +82,12 @@ const (
 )
 
 func newRankSelect(n uint64, qs []uint64, inverted, sums bool) *rankSelect {
-	r := &rankSelect{n: n, inverted: inverted, sums: sums, pairMax: defaultPairMax}
+	r := &rankSelect{n: n, inverted: inverted, sums: sums, pairMax: defaultPairMax, fracNonzero: -1}
 	r.cuts = make([]rankCut, len(qs))
 	for i, q := range qs {
 		r.cuts[i] = rankCut{q: q, none: q == 0, all: q >= n}
 	}
 	return r
-}
-
-// setTarget replaces cut i's target; allowed until the first endPass.
-func (r *rankSelect) setTarget(i int, q uint64) {
-	r.cuts[i] = rankCut{q: q, none: q == 0, all: q >= r.n}
 }
 
 // value returns the magnitude a key stands for.
@@ -78,20 +100,28 @@ func (r *rankSelect) value(key uint32) float64 {
 
 func (r *rankSelect) wantPass() bool { return r.stage < 3 }
 
-// observe feeds the keys of consecutive elements starting at flat index first.
-func (r *rankSelect) observe(keys []uint32, first uint64) {
+// observe feeds the keys of consecutive elements starting at flat index
+// first (within the selection). The stage's work is finished when the last
+// element arrives; buf must stay unused by others until then.
+func (r *rankSelect) observe(keys []uint32, first uint64, buf *histBuf) {
 	switch r.stage {
 	case 0:
-		if r.hist == nil {
-			r.hist = make([]uint64, 1<<16)
-			if r.sums {
-				r.hsum = make([]float64, 1<<16)
-			}
+		if r.seen == 0 {
+			buf.reset(r.sums)
 		}
 		for _, k := range keys {
-			r.hist[k>>16]++
-			if r.sums {
-				r.hsum[k>>16] += r.value(k)
+			buf.hist[k>>16]++
+		}
+		if r.fracNonzero >= 0 {
+			for _, k := range keys {
+				if r.value(k) != 0 {
+					r.nonzero++
+				}
+			}
+		}
+		if r.sums {
+			for _, k := range keys {
+				buf.hsum[k>>16] += r.value(k)
 			}
 		}
 	case 1:
@@ -102,6 +132,12 @@ func (r *rankSelect) observe(keys []uint32, first uint64) {
 		for c := range r.cuts {
 			r.cuts[c].observeLocate(keys, first)
 		}
+	default:
+		return
+	}
+	r.seen += uint64(len(keys))
+	if r.seen >= r.n {
+		r.finishStage(buf)
 	}
 }
 
@@ -144,11 +180,16 @@ func (c *rankCut) observeLocate(keys []uint32, first uint64) {
 	}
 }
 
-// endPass closes a stage and decides whether another pass is needed.
-func (r *rankSelect) endPass() {
+// finishStage closes a stage and decides whether another pass is needed.
+func (r *rankSelect) finishStage(buf *histBuf) {
+	r.seen = 0
 	switch r.stage {
 	case 0:
-		r.endHigh()
+		if r.fracNonzero >= 0 {
+			q := uint64(float64(r.nonzero) * r.fracNonzero)
+			r.cuts[0] = rankCut{q: q, none: q == 0, all: q >= r.n}
+		}
+		r.endHigh(buf)
 		r.stage = 1
 		if !r.anyActive() {
 			r.stage = 3
@@ -179,9 +220,9 @@ func (r *rankSelect) anyActive() bool {
 }
 
 // endHigh picks each cut's bucket from the high-bits histogram.
-func (r *rankSelect) endHigh() {
+func (r *rankSelect) endHigh(buf *histBuf) {
 	if r.sums {
-		for _, s := range r.hsum {
+		for _, s := range buf.hsum {
 			r.total += s
 		}
 	}
@@ -195,7 +236,7 @@ func (r *rankSelect) endHigh() {
 		}
 		var cum uint64
 		var sum float64
-		for b, h := range r.hist {
+		for b, h := range buf.hist {
 			if cum+h > c.q {
 				c.hi, c.below, c.belowSum = uint32(b), cum, sum
 				if h <= r.pairMax {
@@ -211,11 +252,10 @@ func (r *rankSelect) endHigh() {
 			}
 			cum += h
 			if r.sums {
-				sum += r.hsum[b]
+				sum += buf.hsum[b]
 			}
 		}
 	}
-	r.hist, r.hsum = nil, nil
 }
 
 // endLow fixes the cut key; it returns true when a locate pass is needed.

@@ -50,12 +50,14 @@ func TestTiesSelectMatchesSort(t *testing.T) {
 	} {
 		x := quantized(r, c.n, c.levels)
 		k := int(c.d * float64(c.n))
-		sp, err := newMagnitude(int64(c.n), c.rowLen, c.d, false)
+		nrows := int64(c.n / c.rowLen)
+		lay := &layout{rowLen: c.rowLen, rows: nrows, groupRows: nrows, groups: 1}
+		sp, err := newMagnitude(lay, c.d, false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		m := sp.(*magnitude)
-		m.sel.pairMax = c.pairMax
+		m.sels[0].pairMax = c.pairMax
 		var s Scratch
 		passes := 0
 		for m.wantPass() {
@@ -211,5 +213,59 @@ func TestProtocolMisuse(t *testing.T) {
 	}
 	if err := tm.Observe(&RowBlock{FirstRow: 1, Rows: 1, RowLen: 4, In: [][]float32{j.in[0][4:], j.in[1][4:]}}); err == nil {
 		t.Error("out-of-order Observe did not fail")
+	}
+}
+
+// offsetRand shifts rows, so a slice merged alone sees the uniforms it sees
+// inside the stacked tensor.
+type offsetRand struct {
+	u   Uniforms
+	off int64
+}
+
+func (o offsetRand) Fill(u []float32, model int, row int64, col0 int) { o.u.Fill(u, model, row+o.off, col0) }
+
+// A 3-D tensor (experts stacked by GGUF) merges as mergekit merges each
+// expert: every per-tensor statistic is per 2-D slice.
+func TestStackedSlicesAreSeparateTensors(t *testing.T) {
+	const n, r, e = 16, 6, 3
+	rng := rand.New(rand.NewPCG(15, 16))
+	in := make([][]float32, 4)
+	for i := range in {
+		in[i] = quantized(rng, n*r*e, 6)
+		for k := range in[i] {
+			in[i][k] *= float32(1 + i*(k/(n*r)))
+		}
+	}
+	uni := make(tableRand, r*e)
+	for k := range uni {
+		uni[k] = make([]float32, n)
+		for j := range uni[k] {
+			uni[k][j] = rng.Float32()
+		}
+	}
+	per := []Params{nil, {"weight": num(1), "density": num(0.4), "epsilon": num(0.2)},
+		{"weight": num(0.5), "density": num(0.3), "epsilon": num(0.1)}, {"weight": num(0.7), "density": num(0.6), "epsilon": num(0.3)}}
+	l1 := Params{"rescale": num(1), "rescale_mode": {Str: "l1"}}
+	for _, c := range []struct {
+		method string
+		global Params
+		models int
+	}{
+		{"ties", l1, 3}, {"breadcrumbs", l1, 3}, {"della", l1, 3}, {"dare_linear", l1, 3},
+		{"slerp", Params{"t": num(0.3)}, 1}, {"nuslerp", nil, 2}, {"model_stock", nil, 3},
+		{"sce", Params{"select_topk": num(0.4)}, 3}, {"ramplus_tl", Params{"epsilon": num(0.1)}, 3},
+	} {
+		whole := job{method: c.method, shape: []int64{n, r, e}, in: in[:c.models+1], params: per[:c.models+1],
+			global: c.global, rand: uni}.do(t)
+		for s := 0; s < e; s++ {
+			part := make([][]float32, c.models+1)
+			for i := range part {
+				part[i] = in[i][s*n*r : (s+1)*n*r]
+			}
+			got := job{method: c.method, shape: []int64{n, r}, in: part, params: per[:c.models+1],
+				global: c.global, rand: offsetRand{uni, int64(s * r)}}.do(t)
+			near(t, c.method+" slice", whole[s*n*r:(s+1)*n*r], got, 0)
+		}
 	}
 }

@@ -13,6 +13,23 @@ type layout struct {
 	shape   []int64
 	rows    int64
 	rowLen  int
+
+	// Per-tensor statistics (TIES's top-k, L1 factors, SLERP norms, ...) are
+	// taken per 2-D slice of ne1 rows: a 3-D GGUF tensor stacks what
+	// mergekit sees as separate tensors (one per expert).
+	groupRows int64
+	groups    int
+}
+
+// group returns the 2-D slice a row belongs to.
+func (l *layout) group(row int64) int { return int(row / l.groupRows) }
+
+// groupNumel is the number of elements of one 2-D slice.
+func (l *layout) groupNumel() int64 { return l.groupRows * int64(l.rowLen) }
+
+// groupFirst is the flat index, within its slice, of a row's first element.
+func (l *layout) groupFirst(row int64) uint64 {
+	return uint64(row%l.groupRows) * uint64(l.rowLen)
 }
 
 // others returns the present inputs except the reference.
@@ -72,6 +89,11 @@ func analyze(spec *TensorSpec) (layout, error) {
 	for _, d := range l.shape[1:] {
 		l.rows *= d
 	}
+	l.groupRows = 1
+	if len(l.shape) > 1 {
+		l.groupRows = l.shape[1]
+	}
+	l.groups = int(l.rows / l.groupRows)
 	for _, i := range l.present {
 		if i == l.ref {
 			continue

@@ -45,22 +45,27 @@ func (slerpMethod) NewTensor(spec TensorSpec) (TensorMerger, error) {
 	}
 	t := tv.Num
 	b, o := spec.Base, others[0]
-	var n0, n1, d01 float64
-	var c0, c1 float32
+	// Per 2-D slice: the norms, the dot product, then the two coefficients.
+	st := make([][3]float64, lay.groups)
+	coef := make([][2]float32, lay.groups)
 	rt := newRowTensor(lay, []int{b, o})
 	rt.npass = 1
-	rt.observe = func(_ int, _ int64, in rowView, _ *Scratch) {
+	rt.observe = func(_ int, row int64, in rowView, _ *Scratch) {
 		x, y := in.at(b), in.at(o)
-		n0 += dot64(x, x)
-		n1 += dot64(y, y)
-		d01 += dot64(x, y)
+		g := &st[rt.lay.group(row)]
+		g[0] += dot64(x, x)
+		g[1] += dot64(y, y)
+		g[2] += dot64(x, y)
 	}
 	rt.end = func(int) error {
-		c0, c1 = slerpCoefficients(t, math.Sqrt(n0), math.Sqrt(n1), d01)
+		for i, g := range st {
+			coef[i][0], coef[i][1] = slerpCoefficients(t, math.Sqrt(g[0]), math.Sqrt(g[1]), g[2])
+		}
 		return nil
 	}
-	rt.merge = func(out []float32, _ int64, in rowView, _ *Scratch) {
-		Combine2(out, in.at(b), in.at(o), c0, c1)
+	rt.merge = func(out []float32, row int64, in rowView, _ *Scratch) {
+		c := coef[rt.lay.group(row)]
+		Combine2(out, in.at(b), in.at(o), c[0], c[1])
 	}
 	return rt, nil
 }
@@ -195,25 +200,28 @@ func (nu *nuslerpTensor) finish(out []float32, in rowView) {
 	}
 }
 
-// flat treats the whole tensor as one vector (one statistics pass).
+// flat treats each 2-D slice as one vector (one statistics pass).
 func (nu *nuslerpTensor) flat() TensorMerger {
-	var n0, n1, d01 float64
-	var c nuCoef
+	st := make([][3]float64, nu.lay.groups)
+	coef := make([]nuCoef, nu.lay.groups)
 	rt := newRowTensor(nu.lay, nu.inputs())
 	rt.npass = 1
-	rt.observe = func(_ int, _ int64, in rowView, s *Scratch) {
+	rt.observe = func(_ int, row int64, in rowView, s *Scratch) {
 		v0, v1 := nu.vectors(in, s)
-		n0 += dot64(v0, v0)
-		n1 += dot64(v1, v1)
-		d01 += dot64(v0, v1)
+		g := &st[nu.lay.group(row)]
+		g[0] += dot64(v0, v0)
+		g[1] += dot64(v1, v1)
+		g[2] += dot64(v0, v1)
 	}
 	rt.end = func(int) error {
-		c = nuslerpCoefficients(nu.t, math.Sqrt(n0), math.Sqrt(n1), d01)
+		for i, g := range st {
+			coef[i] = nuslerpCoefficients(nu.t, math.Sqrt(g[0]), math.Sqrt(g[1]), g[2])
+		}
 		return nil
 	}
-	rt.merge = func(out []float32, _ int64, in rowView, s *Scratch) {
+	rt.merge = func(out []float32, row int64, in rowView, s *Scratch) {
 		v0, v1 := nu.vectors(in, s)
-		c.apply(out, v0, v1)
+		coef[nu.lay.group(row)].apply(out, v0, v1)
 		nu.finish(out, in)
 	}
 	return rt
@@ -235,9 +243,9 @@ func (nu *nuslerpTensor) rows() TensorMerger {
 // [rows, cols] matrix); per-column norms and dots come from one pass.
 func (nu *nuslerpTensor) columns() TensorMerger {
 	n := nu.lay.rowLen
-	perSlice := nu.lay.shape[1]
-	slices := nu.lay.rows / perSlice
-	stats := make([]float64, 3*n*int(slices))
+	perSlice := nu.lay.groupRows
+	slices := nu.lay.groups
+	stats := make([]float64, 3*n*slices)
 	var coef []nuCoef
 	rt := newRowTensor(nu.lay, nu.inputs())
 	rt.npass = 1
@@ -252,7 +260,7 @@ func (nu *nuslerpTensor) columns() TensorMerger {
 		}
 	}
 	rt.end = func(int) error {
-		coef = make([]nuCoef, n*int(slices))
+		coef = make([]nuCoef, n*slices)
 		for k := range coef {
 			coef[k] = nuslerpCoefficients(nu.t, math.Sqrt(stats[3*k]), math.Sqrt(stats[3*k+1]), stats[3*k+2])
 		}

@@ -12,7 +12,7 @@ type sparsifier interface {
 	wantPass() bool
 	maxPasses() int
 	observeRow(row int64, delta []float32, s *Scratch)
-	endPass()
+	endPass() // called after every pass, also by sparsifiers that did not take part
 	// apply returns the sparsified delta of one row, written to dst or, when
 	// nothing changes, delta itself.
 	apply(dst, delta []float32, row int64, s *Scratch) []float32
@@ -30,11 +30,30 @@ const (
 // errEpsilon is the reference's message for a DELLA window leaving (0, 1).
 var errEpsilon = errors.New("Epsilon must be chosen such that density +/- epsilon is in (0, 1)")
 
-// l1State accumulates the L1 norms before and after masking.
+// l1State accumulates the L1 norms before and after masking, of one 2-D
+// slice (mergekit's tensor).
 type l1State struct {
 	before, after float64
 	scale         float32
 	scaled        bool
+}
+
+// l1Groups is one l1State per 2-D slice of the tensor.
+type l1Groups struct {
+	lay  *layout
+	g    []l1State
+	done bool
+}
+
+func newL1Groups(lay *layout) l1Groups { return l1Groups{lay: lay, g: make([]l1State, lay.groups)} }
+
+func (l *l1Groups) at(row int64) *l1State { return &l.g[l.lay.group(row)] }
+
+func (l *l1Groups) finish() {
+	for i := range l.g {
+		l.g[i].finish()
+	}
+	l.done = true
 }
 
 // finish fixes the factor; like the reference, tiny norms leave the mask unscaled.
@@ -82,14 +101,14 @@ type bernoulli struct {
 	mode  rescaleMode
 	rng   Uniforms
 	pass  bool
-	l1    l1State
+	l1    l1Groups
 }
 
-func newBernoulli(model int, d float64, mode rescaleMode, rng Uniforms) sparsifier {
+func newBernoulli(lay *layout, model int, d float64, mode rescaleMode, rng Uniforms) sparsifier {
 	if d >= 1 {
 		return keepAll{}
 	}
-	return &bernoulli{model: model, p: f32(d), mode: mode, rng: rng, pass: mode == rescaleL1}
+	return &bernoulli{model: model, p: f32(d), mode: mode, rng: rng, pass: mode == rescaleL1, l1: newL1Groups(lay)}
 }
 
 func (b *bernoulli) wantPass() bool { return b.pass }
@@ -105,11 +124,17 @@ func (b *bernoulli) observeRow(row int64, delta []float32, s *Scratch) {
 	b.rng.Fill(u, b.model, row, 0)
 	m := s.floats(slotTmp, len(delta))
 	KeepBelow(m, delta, u, b.p)
-	b.l1.before += SumAbs(delta)
-	b.l1.after += SumAbs(m)
+	l := b.l1.at(row)
+	l.before += SumAbs(delta)
+	l.after += SumAbs(m)
 }
 
-func (b *bernoulli) endPass() { b.pass = false; b.l1.finish() }
+func (b *bernoulli) endPass() {
+	if b.pass {
+		b.pass = false
+		b.l1.finish()
+	}
+}
 
 func (b *bernoulli) apply(dst, delta []float32, row int64, s *Scratch) []float32 {
 	u := s.floats(slotU, len(delta))
@@ -120,7 +145,7 @@ func (b *bernoulli) apply(dst, delta []float32, row int64, s *Scratch) []float32
 	}
 	KeepBelow(dst, delta, u, b.p)
 	if b.mode == rescaleL1 {
-		b.l1.apply(dst)
+		b.l1.at(row).apply(dst)
 	}
 	return dst
 }
@@ -134,10 +159,10 @@ type magprune struct {
 	mode  rescaleMode
 	rng   Uniforms
 	pass  bool
-	l1    l1State
+	l1    l1Groups
 }
 
-func newMagprune(model, rowLen int, d, eps float64, mode rescaleMode, rng Uniforms) (sparsifier, error) {
+func newMagprune(lay *layout, model int, d, eps float64, mode rescaleMode, rng Uniforms) (sparsifier, error) {
 	if d >= 1 {
 		return keepAll{}, nil
 	}
@@ -147,8 +172,8 @@ func newMagprune(model, rowLen int, d, eps float64, mode rescaleMode, rng Unifor
 	if d+eps >= 1 || d-eps <= 0 {
 		return nil, errEpsilon
 	}
-	return &magprune{model: model, ptab: magpruneProbs(rowLen, d, eps), mode: mode, rng: rng,
-		pass: mode == rescaleL1}, nil
+	return &magprune{model: model, ptab: magpruneProbs(lay.rowLen, d, eps), mode: mode, rng: rng,
+		pass: mode == rescaleL1, l1: newL1Groups(lay)}, nil
 }
 
 // magpruneProbs computes the keep probability of each 0-based rank in float32
@@ -195,11 +220,17 @@ func (m *magprune) observeRow(row int64, delta []float32, s *Scratch) {
 	m.rng.Fill(u, m.model, row, 0)
 	k := s.floats(slotTmp, len(delta))
 	KeepBelowEach(k, delta, u, p)
-	m.l1.before += SumAbs(delta)
-	m.l1.after += SumAbs(k)
+	l := m.l1.at(row)
+	l.before += SumAbs(delta)
+	l.after += SumAbs(k)
 }
 
-func (m *magprune) endPass() { m.pass = false; m.l1.finish() }
+func (m *magprune) endPass() {
+	if m.pass {
+		m.pass = false
+		m.l1.finish()
+	}
+}
 
 func (m *magprune) apply(dst, delta []float32, row int64, s *Scratch) []float32 {
 	p := m.probs(delta, s)
@@ -211,35 +242,50 @@ func (m *magprune) apply(dst, delta []float32, row int64, s *Scratch) []float32 
 	}
 	KeepBelowEach(dst, delta, u, p)
 	if m.mode == rescaleL1 {
-		m.l1.apply(dst)
+		m.l1.at(row).apply(dst)
 	}
 	return dst
 }
 
 // magnitude is TIES's trim: keep exactly k = floor(d*numel) elements of
-// largest |delta| over the whole tensor, ties going to the lower flat index.
+// largest |delta| of each 2-D slice, ties going to the lower flat index.
 type magnitude struct {
-	sel    *rankSelect
-	rowLen int
-	l1     bool
-	scale  l1State
+	lay  *layout
+	sels []*rankSelect // per 2-D slice
+	buf  histBuf
+	l1   bool
+	l1g  l1Groups
 }
 
-func newMagnitude(numel int64, rowLen int, d float64, l1 bool) (sparsifier, error) {
+func newMagnitude(lay *layout, d float64, l1 bool) (sparsifier, error) {
 	if d >= 1 {
 		return keepAll{}, nil
 	}
+	numel := lay.groupNumel()
 	k := int64(d * float64(numel))
 	if k <= 0 {
 		return nil, fmt.Errorf("density %g keeps none of the %d elements (mergekit: \"not gonna zero out the whole tensor\"); raise density", d, numel)
 	}
-	return &magnitude{sel: newRankSelect(uint64(numel), []uint64{uint64(k)}, true, l1), rowLen: rowLen, l1: l1}, nil
+	m := &magnitude{lay: lay, l1: l1, l1g: newL1Groups(lay)}
+	for range lay.groups {
+		m.sels = append(m.sels, newRankSelect(uint64(numel), []uint64{uint64(k)}, true, l1))
+	}
+	return m, nil
 }
 
-func (m *magnitude) wantPass() bool { return m.sel.wantPass() }
+func (m *magnitude) wantPass() bool { return anyWants(m.sels) }
 func (m *magnitude) maxPasses() int { return 3 }
 
-// keys sets s.u32 to the descending-order keys ^bits(|x|) of a row.
+func anyWants(sels []*rankSelect) bool {
+	for _, s := range sels {
+		if s.wantPass() {
+			return true
+		}
+	}
+	return false
+}
+
+// invertedKeys sets s.u32 to the descending-order keys ^bits(|x|) of a row.
 func invertedKeys(delta []float32, s *Scratch) []uint32 {
 	s.u32 = growU32(s.u32, len(delta))
 	AbsKeys(s.u32, delta)
@@ -250,21 +296,23 @@ func invertedKeys(delta []float32, s *Scratch) []uint32 {
 }
 
 func (m *magnitude) observeRow(row int64, delta []float32, s *Scratch) {
-	m.sel.observe(invertedKeys(delta, s), uint64(row)*uint64(m.rowLen))
+	m.sels[m.lay.group(row)].observe(invertedKeys(delta, s), m.lay.groupFirst(row), &m.buf)
 }
 
 func (m *magnitude) endPass() {
-	m.sel.endPass()
-	if !m.sel.wantPass() && m.l1 {
-		m.scale.before, m.scale.after = m.sel.total, m.sel.cuts[0].sum
-		m.scale.finish()
+	if m.wantPass() || !m.l1 || m.l1g.done {
+		return
 	}
+	for g, sel := range m.sels {
+		m.l1g.g[g].before, m.l1g.g[g].after = sel.total, sel.cuts[0].sum
+	}
+	m.l1g.finish()
 }
 
 func (m *magnitude) apply(dst, delta []float32, row int64, s *Scratch) []float32 {
 	keys := invertedKeys(delta, s)
-	first := uint64(row) * uint64(m.rowLen)
-	c := &m.sel.cuts[0]
+	first := m.lay.groupFirst(row)
+	c := &m.sels[m.lay.group(row)].cuts[0]
 	for j, k := range keys {
 		if c.inFirst(k, first+uint64(j)) {
 			dst[j] = delta[j]
@@ -273,20 +321,21 @@ func (m *magnitude) apply(dst, delta []float32, row int64, s *Scratch) []float32
 		}
 	}
 	if m.l1 {
-		m.scale.apply(dst)
+		m.l1g.at(row).apply(dst)
 	}
 	return dst
 }
 
 // outliers is Model Breadcrumbs: in ascending |delta| order (ties by index)
-// over the whole tensor, keep ranks n_bot .. N-n_top-1. The reference's
+// over each 2-D slice, keep ranks n_bot .. N-n_top-1. The reference's
 // Python slice [n_bot:-n_top] is empty when n_top == 0 and zeroes the whole
-// tensor; we keep the intended ranks (see package doc).
+// tensor; we keep the intended ranks (see the package README).
 type outliers struct {
-	sel    *rankSelect
-	rowLen int
-	l1     bool
-	scale  l1State
+	lay  *layout
+	sels []*rankSelect
+	buf  histBuf
+	l1   bool
+	l1g  l1Groups
 }
 
 // breadcrumbsRange returns n_bot and n_top as the reference computes them.
@@ -301,38 +350,45 @@ func breadcrumbsRange(numel int64, d, gamma float64) (nBot, nTop int64) {
 	return nBot, nTop
 }
 
-func newOutliers(numel int64, rowLen int, d, gamma float64, l1 bool) sparsifier {
+func newOutliers(lay *layout, d, gamma float64, l1 bool) sparsifier {
 	if d >= 1 {
 		return keepAll{}
 	}
+	numel := lay.groupNumel()
 	nBot, nTop := breadcrumbsRange(numel, d, gamma)
-	qs := []uint64{uint64(nBot), uint64(numel - nTop)}
-	return &outliers{sel: newRankSelect(uint64(numel), qs, false, l1), rowLen: rowLen, l1: l1}
+	o := &outliers{lay: lay, l1: l1, l1g: newL1Groups(lay)}
+	for range lay.groups {
+		o.sels = append(o.sels, newRankSelect(uint64(numel), []uint64{uint64(nBot), uint64(numel - nTop)}, false, l1))
+	}
+	return o
 }
 
-func (o *outliers) wantPass() bool { return o.sel.wantPass() }
+func (o *outliers) wantPass() bool { return anyWants(o.sels) }
 func (o *outliers) maxPasses() int { return 3 }
 
 func (o *outliers) observeRow(row int64, delta []float32, s *Scratch) {
 	s.u32 = growU32(s.u32, len(delta))
 	AbsKeys(s.u32, delta)
-	o.sel.observe(s.u32, uint64(row)*uint64(o.rowLen))
+	o.sels[o.lay.group(row)].observe(s.u32, o.lay.groupFirst(row), &o.buf)
 }
 
 func (o *outliers) endPass() {
-	o.sel.endPass()
-	if !o.sel.wantPass() && o.l1 {
-		o.scale.before = o.sel.total
-		o.scale.after = o.sel.cuts[1].sum - o.sel.cuts[0].sum
-		o.scale.finish()
+	if o.wantPass() || !o.l1 || o.l1g.done {
+		return
 	}
+	for g, sel := range o.sels {
+		o.l1g.g[g].before = sel.total
+		o.l1g.g[g].after = sel.cuts[1].sum - sel.cuts[0].sum
+	}
+	o.l1g.finish()
 }
 
 func (o *outliers) apply(dst, delta []float32, row int64, s *Scratch) []float32 {
 	s.u32 = growU32(s.u32, len(delta))
 	AbsKeys(s.u32, delta)
-	first := uint64(row) * uint64(o.rowLen)
-	lo, hi := &o.sel.cuts[0], &o.sel.cuts[1]
+	first := o.lay.groupFirst(row)
+	sel := o.sels[o.lay.group(row)]
+	lo, hi := &sel.cuts[0], &sel.cuts[1]
 	for j, k := range s.u32 {
 		idx := first + uint64(j)
 		if !lo.inFirst(k, idx) && hi.inFirst(k, idx) {
@@ -342,7 +398,7 @@ func (o *outliers) apply(dst, delta []float32, row int64, s *Scratch) []float32 
 		}
 	}
 	if o.l1 {
-		o.scale.apply(dst)
+		o.l1g.at(row).apply(dst)
 	}
 	return dst
 }
