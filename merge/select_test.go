@@ -223,7 +223,9 @@ type offsetRand struct {
 	off int64
 }
 
-func (o offsetRand) Fill(u []float32, model int, row int64, col0 int) { o.u.Fill(u, model, row+o.off, col0) }
+func (o offsetRand) Fill(u []float32, model int, row int64, col0 int) {
+	o.u.Fill(u, model, row+o.off, col0)
+}
 
 // A 3-D tensor (experts stacked by GGUF) merges as mergekit merges each
 // expert: every per-tensor statistic is per 2-D slice.
