@@ -59,6 +59,15 @@ func Combine2(dst, x, y []float32, a, b float32) {
 	}
 }
 
+// WeightedSum sets dst[j] = w_0*x_0[j] + w_1*x_1[j] + ... in row order,
+// each product rounded to float32 before it is added.
+func WeightedSum(dst []float32, xs [][]float32, w []float32) {
+	Scale(dst, xs[0], w[0])
+	for i, x := range xs[1:] {
+		AddScaled(dst, x, w[i+1])
+	}
+}
+
 // SumRows sets dst[j] = x_0[j] + x_1[j] + ... in row order.
 func SumRows(dst []float32, xs [][]float32) {
 	copy(dst, xs[0][:len(dst)])

@@ -51,11 +51,13 @@ func (linearMethod) NewTensor(spec TensorSpec) (TensorMerger, error) {
 		normalize = false
 	}
 	t := newRowTensor(lay, lay.present)
-	t.merge = func(out []float32, _ int64, in rowView, _ *Scratch) {
-		Scale(out, in.at(lay.present[0]), w[0])
-		for k, i := range lay.present[1:] {
-			AddScaled(out, in.at(i), w[k+1])
+	t.merge = func(out []float32, _ int64, in rowView, s *Scratch) {
+		xs := s.rows[:0]
+		for _, i := range lay.present {
+			xs = append(xs, in.at(i))
 		}
+		s.rows = xs
+		WeightedSum(out, xs, w)
 		if normalize {
 			DivScalar(out, out, sum)
 		}
