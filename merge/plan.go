@@ -112,7 +112,30 @@ func NewPlan(cfg *Config, opts PlanOptions) (p *Plan, err error) {
 		return nil, err
 	}
 	p.Meta = p.finishMetadata(meta)
+	p.addNotes()
 	return p, nil
+}
+
+// addNotes tells the user about requantization and type fallbacks.
+func (p *Plan) addNotes() {
+	if q := p.quantizedInputTypes(); len(q) > 0 {
+		p.Notes = append(p.Notes, fmt.Sprintf("quantized inputs (%s) are dequantized to float32, merged and quantized again",
+			strings.Join(q, ", ")))
+	}
+	var fb []string
+	for _, t := range p.Tensors {
+		if t.Out.Fallback {
+			fb = append(fb, fmt.Sprintf("%s (row %d) -> %s", t.Name, t.Shape[0], t.Out.Target))
+		}
+	}
+	if len(fb) > 0 {
+		shown := fb
+		if len(shown) > 3 {
+			shown = append(shown[:3:3], fmt.Sprintf("… %d more", len(fb)-3))
+		}
+		p.Notes = append(p.Notes, fmt.Sprintf("%d tensors have rows that do not fit their type's block and fall back: %s",
+			len(fb), strings.Join(shown, "; ")))
+	}
 }
 
 // openInputs opens every model once, in order of first mention. A model

@@ -13,16 +13,15 @@ import (
 
 // TensorDescription is one output tensor of a plan, for --dry-run.
 type TensorDescription struct {
-	Name     string                       `json:"name"`
-	Shape    []int64                      `json:"shape"`
-	Inputs   []InputDescription           `json:"inputs"`
-	Action   string                       `json:"action"` // "merge", "copy <model>" or "convert <model>"
-	Global   map[string]any               `json:"global,omitempty"`
-	PerModel map[string]map[string]any    `json:"per_model,omitempty"`
-	Out      string                       `json:"out_type"`
-	Fallback bool                         `json:"fallback,omitempty"`
-	Imatrix  bool                         `json:"imatrix,omitempty"`
-	extra    map[string]map[string]string // unused; keeps the struct open for additions
+	Name     string                    `json:"name"`
+	Shape    []int64                   `json:"shape"`
+	Inputs   []InputDescription        `json:"inputs"`
+	Action   string                    `json:"action"` // "merge", "copy <model>" or "convert <model>"
+	Global   map[string]any            `json:"global,omitempty"`
+	PerModel map[string]map[string]any `json:"per_model,omitempty"`
+	Out      string                    `json:"out_type"`
+	Fallback bool                      `json:"fallback,omitempty"`
+	Imatrix  bool                      `json:"imatrix,omitempty"`
 }
 
 // InputDescription is one input's tensor.
