@@ -62,13 +62,16 @@ func crossCheckWithLibrary(m *Model) error {
 	return nil
 }
 
+// parseWithLibrary runs the library on a memory map of the file: reading
+// through os.File it makes a system call per value, 3-5 s for a
+// 150k-token vocabulary, against 0.1 s mapped.
 func parseWithLibrary(path string) (gf *parser.GGUFFile, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			gf, err = nil, fmt.Errorf("panic: %v", r)
 		}
 	}()
-	return parser.ParseGGUFFile(path, parser.SkipLargeMetadata())
+	return parser.ParseGGUFFile(path, parser.SkipLargeMetadata(), parser.UseMMap())
 }
 
 func compareWithLibrary(m *Model, gf *parser.GGUFFile) error {
