@@ -1,0 +1,42 @@
+package quant
+
+import "github.com/ggufmerge/ggufmerge/simd"
+
+// Fast paths from package simd (AVX2 on amd64, NEON on arm64). Each gives
+// exactly the bits of the portable function it stands in for; the tests in
+// simd_hooks_test.go compare the two on random blocks and on ggml's golden
+// files for every simd kernel set. When simd runs its generic code (no
+// AVX2, GODEBUG=cpu.avx2=off, -tags purego, other architectures) nothing
+// is registered: the portable loops here are at least as fast.
+
+// simdDequant maps each type to its simd dequantizer.
+var simdDequant = map[Type]dequantFunc{
+	F16:  simd.F16ToF32,
+	BF16: simd.BF16ToF32,
+	Q8_0: simd.DequantQ8_0,
+	Q4_0: simd.DequantQ4_0,
+	Q4_1: simd.DequantQ4_1,
+	Q5_0: simd.DequantQ5_0,
+	Q5_1: simd.DequantQ5_1,
+	Q4_K: simd.DequantQ4_K,
+	Q5_K: simd.DequantQ5_K,
+	Q6_K: simd.DequantQ6_K,
+}
+
+// simdQuant maps each type to its simd quantizer (the plain conversions).
+var simdQuant = map[Type]quantFunc{
+	F16:  func(dst []byte, src []float32, _ int, _ []float32) { simd.F32ToF16(dst, src) },
+	BF16: func(dst []byte, src []float32, _ int, _ []float32) { simd.F32ToBF16(dst, src) },
+}
+
+func init() {
+	if simd.KernelSet() == simd.Generic {
+		return
+	}
+	for t, f := range simdDequant {
+		registerFastDequant(t, f)
+	}
+	for t, f := range simdQuant {
+		registerFastQuant(t, f)
+	}
+}
