@@ -34,16 +34,27 @@ func bestIndexInt8(x float32) uint8 {
 	if float32(fl) > x {
 		fl--
 	}
-	mu := iq4Below[fl+127]
-	if x-float32(kvalues_iq4nl[mu-1]) < float32(kvalues_iq4nl[mu])-x {
-		return mu - 1
+	mu := iq4Below[uint8(fl+127)]
+	// the tie-break is data-dependent: keep it a conditional move
+	best := mu
+	if x-iq4Levels[(mu-1)&15] < iq4Levels[mu&15]-x {
+		best = mu - 1
 	}
-	return mu
+	return best
 }
 
-// iq4Below[i] is the number of kvalues_iq4nl levels ≤ i-127.
-var iq4Below = func() (t [241]uint8) {
-	for i := range t {
+// iq4Levels is kvalues_iq4nl as float32 (C converts the int8 levels on use).
+var iq4Levels = func() (l [16]float32) {
+	for i, v := range kvalues_iq4nl {
+		l[i] = float32(v)
+	}
+	return
+}()
+
+// iq4Below[i] is the number of kvalues_iq4nl levels ≤ i-127 (i < 241; the
+// table has 256 entries so a uint8 index needs no bounds check).
+var iq4Below = func() (t [256]uint8) {
+	for i := range 241 {
 		for _, v := range kvalues_iq4nl {
 			if int(v) <= i-127 {
 				t[i]++
@@ -56,7 +67,7 @@ var iq4Below = func() (t [241]uint8) {
 // iq4Sums is Σw·q·x and Σw·q² for the levels nearest id*x, summed in order.
 func iq4Sums(x, w *[32]float32, id float32) (sumqx, sumq2 float32) {
 	for j, v := range x {
-		q := float32(kvalues_iq4nl[bestIndexInt8(float32(id*v))])
+		q := iq4Levels[bestIndexInt8(float32(id*v))&15]
 		sumqx += float32(w[j] * q * v)
 		sumq2 += float32(w[j] * q * q)
 	}
