@@ -5,10 +5,10 @@
 //
 // For every output tensor the executor
 //
-//  1. resolves the parameters with Config.Resolve (precedence, gradients,
-//     filters) and fills a TensorSpec: the tensor's name, each input model's
-//     shape (nil when a model lacks the tensor), the resolved parameters, the
-//     base index and the seed;
+//  1. builds a TensorSpec with Config.Spec(query, shapes, seed): the query
+//     names the tensor, its slice and layer (Config.ModelsQuery for a
+//     `models:` config); Spec applies precedence, gradients and filters and
+//     takes each input model's shape (nil when a model lacks the tensor);
 //  2. calls Method.NewTensor(spec). The returned TensorMerger says which
 //     inputs it reads (Inputs), the output shape (Shape) and whether the
 //     output is simply one input copied (Identity, so raw bytes can be copied);
@@ -22,7 +22,9 @@
 //     its Scratch, which Merge uses instead of allocating.
 //
 // A RowBlock always holds whole rows (a row is ggml's ne0 contiguous elements;
-// a 1-D tensor is one row; a 3-D tensor has ne1*ne2 rows). The output does
+// a 1-D tensor is one row; a 3-D tensor has ne1*ne2 rows). Per-tensor
+// statistics are taken per 2-D slice of ne1 rows, because a stacked 3-D GGUF
+// tensor (MoE experts) is what mergekit merges as separate tensors. The output does
 // not depend on how the rows are cut into blocks or how many goroutines run:
 // every method is either row-local or uses per-tensor statistics accumulated
 // in row order, and random draws are keyed by (seed, tensor, input, row,
@@ -35,6 +37,14 @@
 // All arithmetic is float32 in the reference's order (products that are then
 // added are rounded to float32 first so that no FMA changes the result);
 // per-tensor sums are accumulated in float64.
+//
+// NewTensor does no work on tensor data and allocates little, so an executor
+// can build every tensor's merger before reading any data and report all
+// configuration errors (missing parameters behind filters, a DELLA window
+// outside (0, 1), TIES keeping nothing) up front.
+//
+// README.md in this directory lists the methods, parameters and the
+// decisions taken where the reference implementations disagree or misbehave.
 package merge
 
 import (
