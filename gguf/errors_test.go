@@ -54,6 +54,7 @@ func TestOpenRejectsCorruptFiles(t *testing.T) {
 		{"truncated before data", func(w *builder) []byte { return w.b[:w.marks["data"]-1] }, []string{"before the data section"}},
 		{"tensor data past end", func(w *builder) []byte { return w.b[:lastData(w)+50] }, []string{`tensor "output.weight"`, "past the end of the file"}},
 		{"wrong magic", func(w *builder) []byte { copy(w.b, "GGML"); return w.b }, []string{"not a GGUF file"}},
+		{"byte-swapped magic", func(w *builder) []byte { copy(w.b, "FUGG"); return w.b }, []string{"big-endian"}},
 		{"version 0", func(w *builder) []byte { put32(w.b, 4, 0); return w.b }, []string{"version 0"}},
 		{"version 1", func(w *builder) []byte { put32(w.b, 4, 1); return w.b }, []string{"version 1 is no longer supported"}},
 		{"version 4", func(w *builder) []byte { put32(w.b, 4, 4); return w.b }, []string{"unsupported GGUF version 4"}},
@@ -136,6 +137,17 @@ func TestOpenRejectsBadAlignment(t *testing.T) {
 		fs := fileSpec{kvs: func(w *builder) int { w.kv(AlignmentKey, c.typ, func() { c.val(w) }); return 1 }, tensors: smallTensors()[:1]}
 		expectOpenError(t, writeTemp(t, "align.gguf", fs.build().b), c.frags...)
 	}
+}
+
+func TestOpenRejectsLongName(t *testing.T) {
+	ok := fileSpec{tensors: []tspec{{name: strings.Repeat("n", 63), typ: quant.F32, shape: []int64{1}}}}
+	m, err := Open(writeTemp(t, "ok.gguf", ok.build().b))
+	if err != nil {
+		t.Fatalf("63-byte name: %v", err)
+	}
+	m.Close()
+	bad := fileSpec{tensors: []tspec{{name: strings.Repeat("n", 64), typ: quant.F32, shape: []int64{1}}}}
+	expectOpenError(t, writeTemp(t, "long.gguf", bad.build().b), "64 bytes long", "limit of 63")
 }
 
 func TestOpenMissingAndDirectory(t *testing.T) {

@@ -177,6 +177,9 @@ func (s *scanner) readPreamble(h *header) error {
 	if s.err != nil {
 		return s.err
 	}
+	if string(m) == "FUGG" {
+		return &FormatError{File: s.file, Offset: 0, Msg: "byte-swapped magic \"FUGG\": a big-endian file; only little-endian GGUF files are supported"}
+	}
 	if [4]byte(m) != magic {
 		return &FormatError{File: s.file, Offset: 0, Msg: fmt.Sprintf("not a GGUF file (magic %q, want \"GGUF\")", m)}
 	}

@@ -93,6 +93,26 @@ func Create(path string, meta *Metadata, infos []TensorInfo, opt WriterOptions) 
 	return w, nil
 }
 
+// OutputSize is the total size of the file(s) Create would write for these
+// arguments, computed without touching the disk.
+func OutputSize(meta *Metadata, infos []TensorInfo, opt WriterOptions) (int64, error) {
+	if meta == nil {
+		meta = &Metadata{}
+	}
+	align, err := alignmentOf(meta)
+	if err != nil {
+		return 0, err
+	}
+	if err := checkInfos(infos); err != nil {
+		return 0, err
+	}
+	w := &Writer{alignment: align}
+	if _, err := w.layout("out.gguf", meta, infos, planShards(infos, opt), opt.splitting()); err != nil {
+		return 0, err
+	}
+	return w.TotalSize(), nil
+}
+
 func checkInfos(infos []TensorInfo) error {
 	seen := make(map[string]bool, len(infos))
 	for _, ti := range infos {

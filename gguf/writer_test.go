@@ -101,6 +101,9 @@ func TestWriterConcurrentChunks(t *testing.T) {
 	if w.TotalSize() != int64(len(want)) {
 		t.Fatalf("TotalSize %d, file %d", w.TotalSize(), len(want))
 	}
+	if n, err := OutputSize(archMeta(), specInfos(specs), WriterOptions{}); err != nil || n != int64(len(want)) {
+		t.Fatalf("OutputSize %d (%v), file %d", n, err, len(want))
+	}
 	assertNoTemp(t, filepath.Dir(path))
 }
 
@@ -332,6 +335,14 @@ func TestSplitWriteAndReopen(t *testing.T) {
 	}
 	if !reflect.DeepEqual(w.Paths(), want) {
 		t.Fatalf("paths %v, want %v", w.Paths(), want)
+	}
+	var total int64
+	for _, p := range want {
+		st, _ := os.Stat(p)
+		total += st.Size()
+	}
+	if n, _ := OutputSize(meta, specInfos(specs), WriterOptions{SplitMaxTensors: 2}); n != total || w.TotalSize() != total {
+		t.Fatalf("OutputSize %d, TotalSize %d, files %d", n, w.TotalSize(), total)
 	}
 	m, err := Open(want[0])
 	if err != nil {
