@@ -295,3 +295,23 @@ func rewriteWithMeta(t *testing.T, in, out string, opt WriterOptions, edit func(
 	}
 	return w.Paths()
 }
+
+// A file written by gguf.cpp (llama_model_quantize, mixed quant types)
+// also comes back byte for byte.
+func TestGGMLWrittenRoundTripIdentical(t *testing.T) {
+	llref := refTool(t, "llref")
+	in := storiesPath(t)
+	dir := t.TempDir()
+	for _, ftype := range []string{"Q4_K_M", "Q8_0"} {
+		q := filepath.Join(dir, ftype+".gguf")
+		if out, err := exec.Command(llref, "quantize", in, q, ftype).CombinedOutput(); err != nil {
+			t.Fatalf("llref quantize %s: %v\n%s", ftype, err, out)
+		}
+		out := rewrite(t, q, filepath.Join(dir, ftype+"-copy.gguf"), WriterOptions{})[0]
+		a, _ := os.ReadFile(q)
+		b, _ := os.ReadFile(out)
+		if !bytes.Equal(a, b) {
+			t.Fatalf("%s: copy differs from gguf.cpp's file at byte %d (%d vs %d bytes)", ftype, firstDiff(a, b), len(a), len(b))
+		}
+	}
+}
