@@ -342,6 +342,10 @@ func (t identity) Merge(dst []float32, b *RowBlock, _ *Scratch) error {
 	if err := b.check(t.Inputs(), t.lay.rowLen); err != nil {
 		return err
 	}
-	copy(dst[:b.Rows*b.RowLen], b.In[t.input])
+	n := b.Rows * b.RowLen
+	if len(dst) < n {
+		return fmt.Errorf("merge output holds %d values, block needs %d", len(dst), n)
+	}
+	copy(dst[:n], b.In[t.input][:n])
 	return nil
 }

@@ -64,6 +64,7 @@ type rankCut struct {
 	below    uint64 // elements in lower buckets
 	belowSum float64
 
+	count   uint64   // elements in the bucket
 	pairs   []uint64 // (low16 << 48) | index, when the bucket is small
 	collect bool
 	lowHist []uint64
@@ -146,6 +147,17 @@ func (c *rankCut) active() bool { return !c.none && !c.all }
 func (c *rankCut) observeLow(r *rankSelect, keys []uint32, first uint64) {
 	if !c.active() {
 		return
+	}
+	// Buffers are made when the selection's rows arrive, not when its bucket
+	// is chosen, so stacked slices hold them one at a time.
+	switch {
+	case c.collect && c.pairs == nil:
+		c.pairs = make([]uint64, 0, c.count)
+	case !c.collect && c.lowHist == nil:
+		c.lowHist = make([]uint64, 1<<16)
+		if r.sums {
+			c.lowSum = make([]float64, 1<<16)
+		}
 	}
 	for j, k := range keys {
 		if k>>16 != c.hi {
@@ -241,13 +253,8 @@ func (r *rankSelect) endHigh(buf *histBuf) {
 				c.hi, c.below, c.belowSum = uint32(b), cum, sum
 				if h <= r.pairMax {
 					c.collect = true
-					c.pairs = make([]uint64, 0, h)
-				} else {
-					c.lowHist = make([]uint64, 1<<16)
-					if r.sums {
-						c.lowSum = make([]float64, 1<<16)
-					}
 				}
+				c.count = h
 				break
 			}
 			cum += h
