@@ -21,6 +21,9 @@ type RunOptions struct {
 	Threads  int                // workers; <= 0 means runtime.NumCPU()
 	Split    gguf.WriterOptions // optional output sharding (gguf-split style)
 	Progress func(Progress)     // called after every finished block, never concurrently
+	// BlockValues is the number of values per input in one row block (whole
+	// rows, at least one); 0 sizes blocks from a fixed memory budget.
+	BlockValues int64
 }
 
 // Progress is a snapshot of a running merge.
@@ -129,6 +132,9 @@ func newExecutor(p *Plan, w *gguf.Writer, ro RunOptions) *executor {
 	bf := int64(bufferBudget) / int64(threads+1) / perValue
 	e := &executor{p: p, w: w, threads: threads, progress: ro.Progress,
 		blockFloats: min(max(bf, minBlockFloats), maxBlockFloats)}
+	if ro.BlockValues > 0 {
+		e.blockFloats = ro.BlockValues
+	}
 	e.remaining = make([]atomic.Int64, len(p.Tensors))
 	e.state.Tensors = len(p.Tensors)
 	for _, info := range p.OutputInfos() {

@@ -82,38 +82,40 @@ func (p *Plan) Close() error {
 // NewPlan opens the config's models, checks that they share one
 // architecture, resolves every output tensor's parameters, merger and type
 // and builds the output metadata. Nothing is written.
-func NewPlan(cfg *Config, opts PlanOptions) (p *Plan, err error) {
-	p = &Plan{Config: cfg, Opts: opts, Notes: append([]string(nil), cfg.Notes...)}
-	defer func() {
-		if err != nil {
-			p.Close()
-			p = nil
-		}
-	}()
-	if err := p.openInputs(); err != nil {
+func NewPlan(cfg *Config, opts PlanOptions) (*Plan, error) {
+	p := &Plan{Config: cfg, Opts: opts, Notes: append([]string(nil), cfg.Notes...)}
+	if err := p.build(); err != nil {
+		p.Close()
 		return nil, err
 	}
+	return p, nil
+}
+
+func (p *Plan) build() error {
+	if err := p.openInputs(); err != nil {
+		return err
+	}
 	if err := p.checkArchitecture(); err != nil {
-		return nil, err
+		return err
 	}
 	outs, err := p.outputTensors()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, o := range outs {
 		t, err := p.planTensor(o)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		p.Tensors = append(p.Tensors, t)
 	}
 	meta := p.outputMetadataBase()
 	if err := p.chooseTypes(meta); err != nil {
-		return nil, err
+		return err
 	}
 	p.Meta = p.finishMetadata(meta)
 	p.addNotes()
-	return p, nil
+	return nil
 }
 
 // addNotes tells the user about requantization and type fallbacks.

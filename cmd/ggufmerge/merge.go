@@ -95,7 +95,7 @@ func runMerge(c *cli.Context) error {
 		}
 	}
 	for _, w := range plan.Warnings {
-		fmt.Fprintln(os.Stderr, "warning:", w)
+		fmt.Fprintln(c.App.ErrWriter, "warning:", w)
 	}
 	if c.Bool("dry-run") {
 		return mergeDryRun(c, plan, split)
@@ -167,9 +167,9 @@ func mergeDryRun(c *cli.Context, plan *merge.Plan, split gguf.WriterOptions) err
 		return fmt.Errorf("merge: %w", err)
 	}
 	if c.Bool("json") {
-		return writeJSON(os.Stdout, plan.Describe(size))
+		return writeJSON(c.App.Writer, plan.Describe(size))
 	}
-	plan.WriteDryRun(os.Stdout, size)
+	plan.WriteDryRun(c.App.Writer, size)
 	return nil
 }
 
@@ -220,6 +220,7 @@ func hoistFlags(flags []cli.Flag, args []string) ([]string, bool) {
 // progressView shows a progress bar on a terminal, a line every few
 // seconds otherwise, nothing with --quiet.
 type progressView struct {
+	w          io.Writer
 	quiet, tty bool
 	bar        *progressbar.ProgressBar
 	start      time.Time
@@ -229,8 +230,10 @@ type progressView struct {
 }
 
 func newProgressView(c *cli.Context, plan *merge.Plan) *progressView {
-	v := &progressView{quiet: c.Bool("quiet"), start: time.Now(), lastDone: -1}
-	v.tty = term.IsTerminal(int(os.Stderr.Fd()))
+	v := &progressView{w: c.App.ErrWriter, quiet: c.Bool("quiet"), start: time.Now(), lastDone: -1}
+	if f, ok := v.w.(*os.File); ok {
+		v.tty = term.IsTerminal(int(f.Fd()))
+	}
 	if v.quiet || !v.tty {
 		return v
 	}
@@ -239,7 +242,7 @@ func newProgressView(c *cli.Context, plan *merge.Plan) *progressView {
 		total += info.Size()
 	}
 	v.bar = progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetWriter(v.w),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionShowElapsedTimeOnFinish(),
@@ -267,7 +270,7 @@ func (v *progressView) update(p merge.Progress) {
 	}
 	if now := time.Now(); now.Sub(v.lastLine) >= 2*time.Second && p.TensorsDone < p.Tensors {
 		v.lastLine = now
-		fmt.Fprintln(os.Stderr, progressLine(p, now.Sub(v.start)))
+		fmt.Fprintln(v.w, progressLine(p, now.Sub(v.start)))
 	}
 }
 
@@ -292,9 +295,9 @@ func (v *progressView) finish(ok bool) {
 		} else {
 			v.bar.Exit()
 		}
-		fmt.Fprintln(os.Stderr)
+		fmt.Fprintln(v.w)
 	} else if !v.quiet && !v.tty && ok {
-		fmt.Fprintln(os.Stderr, progressLine(v.last, time.Since(v.start)))
+		fmt.Fprintln(v.w, progressLine(v.last, time.Since(v.start)))
 	}
 }
 
@@ -329,12 +332,12 @@ func mergeSummary(c *cli.Context, plan *merge.Plan, res *merge.Result) error {
 		r.Warnings = []string{}
 	}
 	if c.Bool("json") {
-		return writeJSON(os.Stdout, r)
+		return writeJSON(c.App.Writer, r)
 	}
 	if c.Bool("quiet") {
 		return nil
 	}
-	w := os.Stdout
+	w := c.App.Writer
 	fmt.Fprintf(w, "merged %d models with %s -> %s\n", len(r.Inputs), r.Method, strings.Join(r.Output, ", "))
 	for _, in := range r.Inputs {
 		role := ""
