@@ -41,18 +41,45 @@ func benchBlocks(b *testing.B, typ Type, x []float32) []byte {
 func BenchmarkDequantize(b *testing.B) {
 	x := benchInput()
 	for _, typ := range Types() {
-		b.Run(typ.String(), func(b *testing.B) {
-			q := benchBlocks(b, typ, x)
-			y := make([]float32, benchCols)
-			b.SetBytes(4 * benchCols)
-			b.ResetTimer()
-			for b.Loop() {
-				if err := Dequantize(typ, y, q); err != nil {
-					b.Fatal(err)
+		for _, portable := range benchPaths(codecs[typ].fastDequant != nil) {
+			b.Run(benchName(typ.String(), portable), func(b *testing.B) {
+				q := benchBlocks(b, typ, x)
+				y := make([]float32, benchCols)
+				b.SetBytes(4 * benchCols)
+				defer setPortable(portable)()
+				b.ResetTimer()
+				for b.Loop() {
+					if err := Dequantize(typ, y, q); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
+}
+
+// benchPaths lists the paths to measure: the default one, and the portable
+// Go code too when an accelerated kernel is registered ("<type>-portable").
+func benchPaths(hasFast bool) []bool {
+	if hasFast {
+		return []bool{false, true}
+	}
+	return []bool{false}
+}
+
+func benchName(name string, portable bool) string {
+	if portable {
+		return name + "-portable"
+	}
+	return name
+}
+
+// setPortable forces the portable implementations while measuring them and
+// returns the restore function.
+func setPortable(on bool) func() {
+	old := portableOnly
+	portableOnly = on
+	return func() { portableOnly = old }
 }
 
 func BenchmarkQuantize(b *testing.B) {
@@ -72,16 +99,19 @@ func BenchmarkQuantize(b *testing.B) {
 				name += "+imatrix"
 				w = imat
 			}
-			b.Run(name, func(b *testing.B) {
-				rs, _ := typ.RowSize(benchCols)
-				q := make([]byte, rs)
-				b.SetBytes(4 * benchCols)
-				for b.Loop() {
-					if err := Quantize(typ, q, x, benchCols, w); err != nil {
-						b.Fatal(err)
+			for _, portable := range benchPaths(codecs[typ].fastQuant != nil) {
+				b.Run(benchName(name, portable), func(b *testing.B) {
+					rs, _ := typ.RowSize(benchCols)
+					q := make([]byte, rs)
+					b.SetBytes(4 * benchCols)
+					defer setPortable(portable)()
+					for b.Loop() {
+						if err := Quantize(typ, q, x, benchCols, w); err != nil {
+							b.Fatal(err)
+						}
 					}
-				}
-			})
+				})
+			}
 		}
 	}
 }
