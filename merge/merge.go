@@ -116,7 +116,7 @@ type BaseRule int
 const (
 	BaseRequired BaseRule = iota // task vectors are taken against the base
 	BaseOptional                 // used when given (nuslerp)
-	BaseUnused                   // the base is only the shape reference, merged like any model if listed
+	BaseUnused                   // no special role: a listed base is merged like any model (Spec passes Base -1)
 )
 
 // Method is one merge method (mergekit's merge_method).
