@@ -158,23 +158,64 @@ func oddSums(w, xval []float32, L []uint8) (sumqx, sumq2 float32) {
 // ggml aborts when no distance is below FLT_MAX (NaN input); we take the
 // first neighbour instead so bad input cannot crash the process.
 func bestNeighbour(g *iqGrid, nb []uint16, xval, w []float32, scale float32, L []uint8) int {
-	best := float32(math.MaxFloat32)
-	gi := -1
-	for _, j := range nb {
-		pg := g.point(int(j))
-		d2 := float32(0)
-		for i, p := range pg {
-			diff := float32(scale*float32(p)) - xval[i]
-			d2 += float32(w[i] * diff * diff)
-		}
-		if d2 < best {
-			best, gi = d2, int(j)
-		}
-	}
-	if gi < 0 {
-		gi = int(nb[0])
+	var gi int
+	if g.dim == 8 {
+		gi = nearest8(g.fpoints, nb, (*[8]float32)(xval), (*[8]float32)(w), scale)
+	} else {
+		gi = nearest4(g.fpoints, nb, (*[4]float32)(xval), (*[4]float32)(w), scale)
 	}
 	setLevels(g, gi, L)
+	return gi
+}
+
+// nearest8 is the search loop of bestNeighbour for 8-coordinate grids,
+// unrolled; the sum runs in coordinate order as in ggml.
+func nearest8(pts []float32, nb []uint16, x, w *[8]float32, scale float32) int {
+	best := float32(math.MaxFloat32)
+	gi := int(nb[0])
+	for _, j := range nb {
+		p := (*[8]float32)(pts[8*int(j):])
+		d0 := float32(scale*p[0]) - x[0]
+		d1 := float32(scale*p[1]) - x[1]
+		d2 := float32(scale*p[2]) - x[2]
+		d3 := float32(scale*p[3]) - x[3]
+		d4 := float32(scale*p[4]) - x[4]
+		d5 := float32(scale*p[5]) - x[5]
+		d6 := float32(scale*p[6]) - x[6]
+		d7 := float32(scale*p[7]) - x[7]
+		s := float32(w[0] * d0 * d0)
+		s += float32(w[1] * d1 * d1)
+		s += float32(w[2] * d2 * d2)
+		s += float32(w[3] * d3 * d3)
+		s += float32(w[4] * d4 * d4)
+		s += float32(w[5] * d5 * d5)
+		s += float32(w[6] * d6 * d6)
+		s += float32(w[7] * d7 * d7)
+		if s < best {
+			best, gi = s, int(j)
+		}
+	}
+	return gi
+}
+
+// nearest4 is nearest8 for the 4-coordinate IQ3 grids.
+func nearest4(pts []float32, nb []uint16, x, w *[4]float32, scale float32) int {
+	best := float32(math.MaxFloat32)
+	gi := int(nb[0])
+	for _, j := range nb {
+		p := (*[4]float32)(pts[4*int(j):])
+		d0 := float32(scale*p[0]) - x[0]
+		d1 := float32(scale*p[1]) - x[1]
+		d2 := float32(scale*p[2]) - x[2]
+		d3 := float32(scale*p[3]) - x[3]
+		s := float32(w[0] * d0 * d0)
+		s += float32(w[1] * d1 * d1)
+		s += float32(w[2] * d2 * d2)
+		s += float32(w[3] * d3 * d3)
+		if s < best {
+			best, gi = s, int(j)
+		}
+	}
 	return gi
 }
 

@@ -19,6 +19,8 @@ type iqGrid struct {
 	dim    int    // coordinates per grid point: 8 or 4
 	bits   uint   // bits per coordinate in a code: 2 or 3
 	points []int8 // point j is points[dim*j : dim*j+dim], values 2l+1
+	// fpoints holds the same values as float32 for the distance loops.
+	fpoints []float32
 	// index[code] is the grid index (≥ 0) of an on-grid code, or
 	// -(1+offset) where neighbours[offset] is the count n of the code's
 	// neighbour list and neighbours[offset+1 : offset+1+n] its grid indices.
@@ -58,6 +60,10 @@ func newIQGrid(kgrid []uint16, dim int, bits uint, maxLevel, nwant int) *iqGrid 
 			g.points[dim*k+i] = int8(2*l + 1)
 		}
 	}
+	g.fpoints = make([]float32, len(g.points))
+	for i, p := range g.points {
+		g.fpoints[i] = float32(p)
+	}
 	nCodes := 1 << (bits * uint(dim))
 	g.index = make([]int32, nCodes)
 	for c := range g.index {
@@ -66,26 +72,25 @@ func newIQGrid(kgrid []uint16, dim int, bits uint, maxLevel, nwant int) *iqGrid 
 	for k := range kgrid {
 		g.index[g.codeOfPoint(k)] = int32(k)
 	}
-	// Work buffers shared across codes: distances, and a histogram over
-	// distance values to find the nwant smallest distinct ones without a sort.
+	// Squared distances are sums over the two halves of a code, so per code
+	// two small tables (one entry per possible half) give every grid point's
+	// distance in two lookups. A histogram over distance values then yields
+	// the nwant smallest distinct ones without a sort.
+	halfBits := bits * uint(dim/2)
+	halfMask := 1<<halfBits - 1
 	maxStep := 2 * int(mask)
 	dist := make([]int32, len(kgrid))
 	hist := make([]int32, dim*maxStep*maxStep+1)
-	pos := make([]int8, dim)
+	lo := make([]int32, 1<<halfBits)
+	hi := make([]int32, 1<<halfBits)
 	for c := 0; c < nCodes; c++ {
 		if g.index[c] != noCode || !g.levelsAtMost(c, maxLevel) {
 			continue
 		}
-		for i := 0; i < dim; i++ {
-			pos[i] = int8(2*((c>>(bits*uint(i)))&int(mask)) + 1)
-		}
-		for j := range kgrid {
-			pg := g.point(j)
-			d2 := int32(0)
-			for i := 0; i < dim; i++ {
-				d := int32(pg[i]) - int32(pos[i])
-				d2 += d * d
-			}
+		g.halfDistances(lo, c&halfMask)
+		g.halfDistances(hi, c>>halfBits)
+		for j, v := range kgrid {
+			d2 := lo[int(v)&halfMask] + hi[int(v)>>halfBits]
 			dist[j] = d2
 			hist[d2]++
 		}
@@ -93,6 +98,20 @@ func newIQGrid(kgrid []uint16, dim int, bits uint, maxLevel, nwant int) *iqGrid 
 		g.appendNeighbours(dist, hist, nwant)
 	}
 	return g
+}
+
+// halfDistances sets t[v] to the squared distance between the levels of
+// half-code v and those of half-code h (dim/2 coordinates each).
+func (g *iqGrid) halfDistances(t []int32, h int) {
+	mask := 1<<g.bits - 1
+	for v := range t {
+		d2 := int32(0)
+		for i := 0; i < g.dim/2; i++ {
+			d := int32(2 * ((v>>(g.bits*uint(i)))&mask - (h>>(g.bits*uint(i)))&mask))
+			d2 += d * d
+		}
+		t[v] = d2
+	}
 }
 
 // appendNeighbours appends the count and the indices of every grid point in
