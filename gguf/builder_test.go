@@ -47,12 +47,13 @@ type tspec struct {
 }
 
 func (ts tspec) size() int64 {
-	rs, err := ts.typ.RowSize(ts.shape[0])
+	shape := append(append([]int64(nil), ts.shape...), 1) // 0-dim: one element
+	rs, err := ts.typ.RowSize(shape[0])
 	if err != nil {
 		panic(err)
 	}
 	n := rs
-	for _, d := range ts.shape[1:] {
+	for _, d := range ts.shape[min(1, len(ts.shape)):] {
 		n *= d
 	}
 	return n

@@ -127,8 +127,15 @@ func compareDataOffsets(m *Model, gf *parser.GGUFFile) error {
 var libraryArrayKeys = []string{".feed_forward_length", ".attention.head_count", ".attention.head_count_kv", ".attention.sliding_window_pattern"}
 
 // libraryUnsafe reports whether handing the model to the library would let
-// a metadata value choose a large allocation.
+// a metadata value choose a large allocation, or whether the model has a
+// 0-dimensional tensor, which gguf.cpp accepts (gguf-py writes a scalar
+// that way) and the library refuses.
 func libraryUnsafe(m *Model) bool {
+	for _, t := range m.Tensors {
+		if len(t.Shape) == 0 {
+			return true
+		}
+	}
 	for _, s := range m.Shards {
 		if v, ok := s.Meta.Get(SplitTensorsCountKey); ok {
 			n, isInt := v.Int()

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ggufmerge/ggufmerge/quant"
+
 	parser "github.com/gpustack/gguf-parser-go"
 )
 
@@ -121,4 +123,23 @@ func TestLibrarySkippedForHugeSplitCount(t *testing.T) {
 		}
 		m.Close()
 	}
+}
+
+// gguf.cpp accepts a tensor with n_dims = 0 (a scalar); the library does
+// not, so such a file skips the cross-check instead of failing.
+func TestScalarTensorOpens(t *testing.T) {
+	fs := fileSpec{tensors: []tspec{{name: "s", typ: quant.F32, shape: []int64{}}, {name: "v", typ: quant.F32, shape: []int64{3}}}}
+	p := writeTemp(t, "scalar.gguf", fs.build().b)
+	if _, err := parseWithLibrary(p); err == nil {
+		t.Fatal("library now accepts 0-dimensional tensors")
+	}
+	m, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if s := m.Tensor("s"); s == nil || s.Size() != 4 || len(s.Shape) != 0 {
+		t.Fatalf("scalar tensor %+v", s)
+	}
+	checkTensorsMatch(t, m, fs.tensors)
 }
