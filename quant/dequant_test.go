@@ -141,16 +141,21 @@ func TestDequantizeRandomBytesVsGGML(t *testing.T) {
 	runRefBatch(t, tool, cmds)
 	for _, typ := range ggmlToFloatTypes {
 		want := readF32(t, filepath.Join(dir, typ.String()+".f32"))
-		got := make([]float32, len(want))
-		if err := Dequantize(typ, got, inputs[typ]); err != nil {
-			t.Fatal(err)
-		}
-		for i := range want {
-			if !sameFloat32(got[i], want[i]) {
-				bs := typ.BlockSize()
-				t.Errorf("%s: element %d (block %d, index %d): got %g (%#08x), ggml %g (%#08x)", typ, i, i/bs, i%bs,
-					got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
-				break
+		for _, portable := range []bool{false, true} { // registered kernel (if any) and the Go code
+			got := make([]float32, len(want))
+			restore := setPortable(portable)
+			err := Dequantize(typ, got, inputs[typ])
+			restore()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range want {
+				if !sameFloat32(got[i], want[i]) {
+					bs := typ.BlockSize()
+					t.Errorf("%s (portable only: %v): element %d (block %d, index %d): got %g (%#08x), ggml %g (%#08x)",
+						typ, portable, i, i/bs, i%bs, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+					break
+				}
 			}
 		}
 	}
