@@ -7,9 +7,12 @@ package quant
 // of the importance weights.
 //
 // Every block rule is split the same way:
-//  1. search: an independent scale (and min) search per sub-block — the
-//     *Search functions, pure functions of one super-block that issue #6
-//     runs one sub-block per SIMD lane;
+//  1. search: an independent scale (and min) search per sub-block, where
+//     nearly all the time goes. affineKSearch (Q4_K/Q5_K, 8 sub-blocks of
+//     32), q2KSearch, q3KSearch and q6KSearch (16 of 16) fill L, scales,
+//     mins and weight sums from one super-block; each sub-block only reads
+//     its own values, so a SIMD version (issue #6) can run one sub-block
+//     per lane, each lane keeping ggml's sequential order of operations;
 //  2. the super-block scale(s) and the packed sub-block scales;
 //  3. re-quantization of every value with the fp16-rounded scales;
 //  4. bit packing.
