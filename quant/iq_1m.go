@@ -181,26 +181,30 @@ func iq1mSplit(xb, weight []float32, idx []int, max float32) (scale float32, bes
 	cp2 := float32(xp[1]*xp[1]) - float32(xp[2]*xp[2])
 	cm1 := float32(xm[0]*xm[0]) - float32(xm[1]*xm[1])
 	cm2 := float32(xm[1]*xm[1]) - float32(xm[2]*xm[2])
+	// Terms that do not depend on the split, each rounded as ggml rounds it.
+	tp0, tp1 := float32(txs[0]*p2), float32(txs[1]*p2)
+	tm0, tm1 := float32(txs[0]*m2), float32(txs[1]*m2)
+	tq2p0, tq2p1 := float32(tws[0]*p2*p2), float32(tws[1]*p2*p2)
+	tq2m0, tq2m1 := float32(tws[0]*m2*m2), float32(tws[1]*m2*m2)
 	bestScore := float32(-math.MaxFloat32)
 	scale = max
 	besti1, besti2, bestK = -1, -1, -1
-	var sumqx, sumq2 [4]float32
 	for i1 := 0; i1 <= bs; i1++ {
+		x0, x1 := px[0][i1], px[1][i1]
+		a0p, a1p := float32(tq2p0+float32(pw[0][i1]*cp1)), float32(tq2p1+float32(pw[1][i1]*cp1))
+		a0m, a1m := float32(tq2m0+float32(pw[0][i1]*cm1)), float32(tq2m1+float32(pw[1][i1]*cm1))
 		for i2 := i1; i2 <= bs; i2++ {
-			var qxp, qxm, q2p, q2m [2]float32
-			for h := 0; h < 2; h++ {
-				sx := px[h][i1] + px[h][i2]
-				qxp[h] = float32(txs[h]*p2) - sx
-				qxm[h] = float32(txs[h]*m2) - sx
-				q2p[h] = float32(float32(tws[h]*p2*p2)+float32(pw[h][i1]*cp1)) + float32(pw[h][i2]*cp2)
-				q2m[h] = float32(float32(tws[h]*m2*m2)+float32(pw[h][i1]*cm1)) + float32(pw[h][i2]*cm2)
-			}
-			sumqx = [4]float32{qxp[0] + qxp[1], qxp[0] + qxm[1], qxm[0] + qxp[1], qxm[0] + qxm[1]}
-			sumq2 = [4]float32{q2p[0] + q2p[1], q2p[0] + q2m[1], q2m[0] + q2p[1], q2m[0] + q2m[1]}
-			for k := 0; k < 4; k++ {
-				if sumq2[k] > 0 && sumqx[k]*sumqx[k] > bestScore*sumq2[k] {
-					scale = sumqx[k] / sumq2[k]
-					bestScore = scale * sumqx[k]
+			sx0, sx1 := x0+px[0][i2], x1+px[1][i2]
+			qxp0, qxm0 := tp0-sx0, tm0-sx0
+			qxp1, qxm1 := tp1-sx1, tm1-sx1
+			q2p0, q2m0 := a0p+float32(pw[0][i2]*cp2), a0m+float32(pw[0][i2]*cm2)
+			q2p1, q2m1 := a1p+float32(pw[1][i2]*cp2), a1m+float32(pw[1][i2]*cm2)
+			// k = 0: ++, 1: +−, 2: −+, 3: −− (first half, second half)
+			for k, qx := range [4]float32{qxp0 + qxp1, qxp0 + qxm1, qxm0 + qxp1, qxm0 + qxm1} {
+				q2 := [4]float32{q2p0 + q2p1, q2p0 + q2m1, q2m0 + q2p1, q2m0 + q2m1}[k]
+				if q2 > 0 && qx*qx > bestScore*q2 {
+					scale = qx / q2
+					bestScore = scale * qx
 					besti1, besti2, bestK = i1, i2, k
 				}
 			}

@@ -55,20 +55,26 @@ func sortedOrder(x []float32, idx []int) {
 // when every distance is NaN or ≥ FLT_MAX; that needs non-finite input, for
 // which we take the first neighbour instead.
 func iq1BestNeighbour(g *iqGrid, nb []uint16, xb, w []float32, scale float32, xx *[3]float32, L []uint8) int {
+	// scale·xx[l] takes three values; ggml forms the same products per element.
+	sq := [3]float32{float32(scale * xx[0]), float32(scale * xx[1]), float32(scale * xx[2])}
+	x, wv := (*[8]float32)(xb), (*[8]float32)(w)
 	best := float32(math.MaxFloat32)
-	gi := -1
+	gi := int(nb[0])
 	for _, j := range nb {
-		d2 := float32(0)
-		for i, p := range g.point(int(j)) {
-			diff := float32(scale*xx[(p-1)/2]) - xb[i]
-			d2 += float32(w[i] * diff * diff)
+		l := (*[8]uint8)(g.levels[8*int(j):])
+		d0, d1, d2, d3 := sq[l[0]]-x[0], sq[l[1]]-x[1], sq[l[2]]-x[2], sq[l[3]]-x[3]
+		d4, d5, d6, d7 := sq[l[4]]-x[4], sq[l[5]]-x[5], sq[l[6]]-x[6], sq[l[7]]-x[7]
+		s := float32(wv[0] * d0 * d0)
+		s += float32(wv[1] * d1 * d1)
+		s += float32(wv[2] * d2 * d2)
+		s += float32(wv[3] * d3 * d3)
+		s += float32(wv[4] * d4 * d4)
+		s += float32(wv[5] * d5 * d5)
+		s += float32(wv[6] * d6 * d6)
+		s += float32(wv[7] * d7 * d7)
+		if s < best {
+			best, gi = s, int(j)
 		}
-		if d2 < best {
-			best, gi = d2, int(j)
-		}
-	}
-	if gi < 0 {
-		gi = int(nb[0])
 	}
 	setLevels(g, gi, L)
 	return gi
@@ -118,27 +124,7 @@ func iq1sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 			sumx[j+1] = sumx[j] + float32(weight[i]*xb[i])
 			sumw[j+1] = sumw[j] + weight[i]
 		}
-		bestScore, scale := float32(-math.MaxFloat32), max
-		besti1, besti2, bestShift := -1, -1, 0
-		for i1 := 0; i1 <= bs; i1++ {
-			for i2 := i1; i2 <= bs; i2++ {
-				for _, sh := range [2]int{1, -1} {
-					xx := &iq1XP
-					if sh < 0 {
-						xx = &iq1XM
-					}
-					sumqx := float32(float32((sumx[i1]-sumx[0])*xx[0])+float32((sumx[i2]-sumx[i1])*xx[1])) +
-						float32((sumx[bs]-sumx[i2])*xx[2])
-					sumq2 := float32(float32((sumw[i1]-sumw[0])*xx[0]*xx[0])+float32((sumw[i2]-sumw[i1])*xx[1]*xx[1])) +
-						float32((sumw[bs]-sumw[i2])*xx[2]*xx[2])
-					if sumq2 > 0 && sumqx*sumqx > bestScore*sumq2 {
-						scale = sumqx / sumq2
-						bestScore = scale * sumqx
-						besti1, besti2, bestShift = i1, i2, sh
-					}
-				}
-			}
-		}
+		scale, besti1, besti2, bestShift := iq1sSplit(&sumx, &sumw, max)
 		if besti1 < 0 || besti2 < 0 || bestShift == 0 {
 			scales[ib], shifts[ib] = 0, 1
 			continue
@@ -196,6 +182,40 @@ func iq1sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	for ib, h := range qh {
 		binary.LittleEndian.PutUint16(y[34+2*ib:], h)
 	}
+}
+
+// iq1sSplit searches every split (i1, i2) of the sorted sub-block into
+// levels 0/1/2 and both shifts for the best weighted least-squares fit,
+// from the prefix sums of w·x and w in sorted order.
+func iq1sSplit(sumx, sumw *[33]float32, max float32) (scale float32, besti1, besti2, bestShift int) {
+	const bs = 32
+	p0, p1, p2 := iq1XP[0], iq1XP[1], iq1XP[2]
+	m0, m1, m2 := iq1XM[0], iq1XM[1], iq1XM[2]
+	bestScore := float32(-math.MaxFloat32)
+	scale = max
+	besti1, besti2 = -1, -1
+	for i1 := 0; i1 <= bs; i1++ {
+		x1, w1 := sumx[i1]-sumx[0], sumw[i1]-sumw[0]
+		for i2 := i1; i2 <= bs; i2++ {
+			x2, w2 := sumx[i2]-sumx[i1], sumw[i2]-sumw[i1]
+			x3, w3 := sumx[bs]-sumx[i2], sumw[bs]-sumw[i2]
+			sumqx := float32(float32(x1*p0)+float32(x2*p1)) + float32(x3*p2)
+			sumq2 := float32(float32(w1*p0*p0)+float32(w2*p1*p1)) + float32(w3*p2*p2)
+			if sumq2 > 0 && sumqx*sumqx > bestScore*sumq2 {
+				scale = sumqx / sumq2
+				bestScore = scale * sumqx
+				besti1, besti2, bestShift = i1, i2, 1
+			}
+			sumqx = float32(float32(x1*m0)+float32(x2*m1)) + float32(x3*m2)
+			sumq2 = float32(float32(w1*m0*m0)+float32(w2*m1*m1)) + float32(w3*m2*m2)
+			if sumq2 > 0 && sumqx*sumqx > bestScore*sumq2 {
+				scale = sumqx / sumq2
+				bestScore = scale * sumqx
+				besti1, besti2, bestShift = i1, i2, -1
+			}
+		}
+	}
+	return scale, besti1, besti2, bestShift
 }
 
 // splitLevels gives level 0 to the i1 smallest values, 1 to the next

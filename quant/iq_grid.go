@@ -19,8 +19,10 @@ type iqGrid struct {
 	dim    int    // coordinates per grid point: 8 or 4
 	bits   uint   // bits per coordinate in a code: 2 or 3
 	points []int8 // point j is points[dim*j : dim*j+dim], values 2l+1
-	// fpoints holds the same values as float32 for the distance loops.
+	// fpoints and levels hold the same points as float32 values and as
+	// levels l, for the distance loops.
 	fpoints []float32
+	levels  []uint8
 	// index[code] is the grid index (≥ 0) of an on-grid code, or
 	// -(1+offset) where neighbours[offset] is the count n of the code's
 	// neighbour list and neighbours[offset+1 : offset+1+n] its grid indices.
@@ -61,8 +63,10 @@ func newIQGrid(kgrid []uint16, dim int, bits uint, maxLevel, nwant int) *iqGrid 
 		}
 	}
 	g.fpoints = make([]float32, len(g.points))
+	g.levels = make([]uint8, len(g.points))
 	for i, p := range g.points {
 		g.fpoints[i] = float32(p)
+		g.levels[i] = uint8((p - 1) / 2)
 	}
 	nCodes := 1 << (bits * uint(dim))
 	g.index = make([]int32, nCodes)
