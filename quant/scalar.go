@@ -85,7 +85,9 @@ func FP32ToBF16(f float32) uint16 {
 // nearestInt is ggml's nearest_int: round half to even through the
 // 1.5*2^23 trick, valid for |f| ≤ 4194303.
 func nearestInt(f float32) int32 {
-	v := f + 12582912.0
+	// float32(f): once inlined, a caller's unrounded product a*b must not
+	// fuse with this addition into an FMA (arm64 would otherwise do it).
+	v := float32(f) + 12582912.0
 	return int32(math.Float32bits(v)&0x7fffff) - 0x400000
 }
 
