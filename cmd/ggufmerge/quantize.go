@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"regexp"
@@ -81,7 +82,7 @@ func runQuantize(c *cli.Context) error {
 		return fmt.Errorf("quantize: %w", err)
 	}
 	if c.Bool("dry-run") {
-		return dryRun(in, opts)
+		return dryRun(c.App.Writer, in, opts)
 	}
 	if same(in, out) {
 		return fmt.Errorf("quantize: input and output are the same file: %s", in)
@@ -93,7 +94,7 @@ func runQuantize(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "quantize: %s -> %s (%s, %d of %d tensors converted, %.1f MiB -> %.1f MiB) in %.2f s\n",
+	fmt.Fprintf(c.App.ErrWriter, "quantize: %s -> %s (%s, %d of %d tensors converted, %.1f MiB -> %.1f MiB) in %.2f s\n",
 		in, strings.Join(rep.Paths, ", "), rep.FileType.Name(), rep.Converted, rep.Tensors,
 		mib(rep.InBytes), mib(rep.OutBytes), time.Since(start).Seconds())
 	return nil
@@ -117,7 +118,8 @@ func quantizeOptions(c *cli.Context, typeArg string) (recipe.Options, error) {
 		Threads:         c.Int("threads"),
 	}
 	if !c.Bool("quiet") {
-		opts.Log = func(format string, a ...any) { fmt.Fprintf(os.Stderr, format+"\n", a...) }
+		w := c.App.ErrWriter
+		opts.Log = func(format string, a ...any) { fmt.Fprintf(w, format+"\n", a...) }
 	}
 	if opts.OutputType, err = typeFlag(c, "output-tensor-type"); err != nil {
 		return opts, err
@@ -196,7 +198,7 @@ func tensorTypeRules(specs []string) ([]recipe.TensorTypeRule, error) {
 	return rules, nil
 }
 
-func dryRun(in string, opts recipe.Options) error {
+func dryRun(w io.Writer, in string, opts recipe.Options) error {
 	m, err := gguf.Open(in)
 	if err != nil {
 		return err
@@ -214,9 +216,9 @@ func dryRun(in string, opts recipe.Options) error {
 		if c.Fallback {
 			note = " (fallback: row length)"
 		}
-		fmt.Printf("%-40s [%s] %s -> %s%s\n", c.Name, c.ShapeString(), c.Type, c.Target, note)
+		fmt.Fprintf(w, "%-40s [%s] %s -> %s%s\n", c.Name, c.ShapeString(), c.Type, c.Target, note)
 	}
-	fmt.Printf("%s: %.2f MiB -> %.2f MiB as %s\n", in, mib(before), mib(after), j.FileType.Name())
+	fmt.Fprintf(w, "%s: %.2f MiB -> %.2f MiB as %s\n", in, mib(before), mib(after), j.FileType.Name())
 	return nil
 }
 
