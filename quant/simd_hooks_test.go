@@ -91,24 +91,84 @@ func TestSimdQuantMatchesPortable(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	forEachSimdImpl(t, func(t *testing.T) {
 		for _, typ := range sortedTypes(simdQuant) {
-			for _, n := range []int{0, 1, 7, 8, 9, 31, 64, 1000} {
-				src := make([]float32, n)
-				for i := range src {
-					switch r.IntN(4) {
-					case 0:
-						src[i] = math.Float32frombits(r.Uint32()) // NaN, Inf, denormals too
-					case 1: // exact rounding ties of both formats
-						src[i] = math.Float32frombits(r.Uint32()&0xc7ffe000 | 0x1000)
-					default:
-						src[i] = float32(r.NormFloat64())
+			for iter := 0; iter < 60; iter++ {
+				n := []int{0, 1, 7, 8, 9, 31, 64, 1000}[iter%8]
+				nPerRow := n
+				if typ.BlockSize() > 1 {
+					nPerRow = 512
+					n = nPerRow * (1 + n%3)
+				}
+				src := simdQuantInput(r, n)
+				rs, _ := typ.RowSize(int64(nPerRow))
+				rows := 0
+				if nPerRow > 0 {
+					rows = n / nPerRow
+				}
+				for _, imat := range [][]float32{nil, simdImatrix(r, nPerRow)} {
+					if imat != nil && Imatrix(typ) == ImatrixIgnored {
+						continue
+					}
+					got, want := make([]byte, rows*int(rs)), make([]byte, rows*int(rs))
+					simdQuant[typ](got, src, nPerRow, imat)
+					codecs[typ].quant(want, src, nPerRow, imat)
+					if !bytes.Equal(got, want) {
+						t.Fatalf("%s, %d values, imatrix %v: simd and portable bytes differ", typ, n, imat != nil)
 					}
 				}
-				got, want := make([]byte, 2*n), make([]byte, 2*n)
-				simdQuant[typ](got, src, n, nil)
-				codecs[typ].quant(want, src, n, nil)
-				if !bytes.Equal(got, want) {
-					t.Fatalf("%s, %d values: simd and portable bytes differ", typ, n)
-				}
+			}
+		}
+	})
+}
+
+// simdQuantInput draws n floats: mostly Gaussian at varied scales, some
+// exact rounding ties of F16/BF16, some all-equal or zero runs. With
+// rand bits for the conversions only: K-quant searches are defined for
+// finite input.
+func simdQuantInput(r *rand.Rand, n int) []float32 {
+	src := make([]float32, n)
+	scale := math.Pow(10, -r.Float64()*4)
+	for i := range src {
+		switch r.IntN(8) {
+		case 0:
+			src[i] = math.Float32frombits(r.Uint32()&0xc7ffe000 | 0x1000) // exact ties
+			if r.IntN(2) == 0 {
+				src[i] = float32(r.NormFloat64() * 1e-6)
+			}
+		case 1:
+			src[i] = 0
+		default:
+			src[i] = float32(r.NormFloat64() * scale)
+		}
+	}
+	return src
+}
+
+func simdImatrix(r *rand.Rand, n int) []float32 {
+	w := make([]float32, n)
+	for i := range w {
+		w[i] = float32(math.Exp(r.NormFloat64()))
+		if i%9 == 0 {
+			w[i] = 0
+		}
+	}
+	return w
+}
+
+// TestSimdConvertSpecials checks the F16/BF16 fast paths on every bit
+// pattern class, NaN and Inf included.
+func TestSimdConvertSpecials(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	src := make([]float32, 4096)
+	for i := range src {
+		src[i] = math.Float32frombits(r.Uint32())
+	}
+	forEachSimdImpl(t, func(t *testing.T) {
+		for _, typ := range []Type{F16, BF16} {
+			got, want := make([]byte, 2*len(src)), make([]byte, 2*len(src))
+			simdQuant[typ](got, src, len(src), nil)
+			codecs[typ].quant(want, src, len(src), nil)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%s: simd and portable bytes differ", typ)
 			}
 		}
 	})
@@ -140,8 +200,12 @@ func TestSimdGolden(t *testing.T) {
 			}
 			if quant, ok := simdQuant[typ]; ok {
 				in := readF32(t, filepath.Join(dir, c.Input))
+				var imat []float32
+				if c.Imatrix {
+					imat = readF32(t, filepath.Join(dir, c.ImatrixFile))
+				}
 				out := make([]byte, len(q))
-				quant(out, in, c.Cols, nil)
+				quant(out, in, c.Cols, imat)
 				if !bytes.Equal(out, q) {
 					t.Fatalf("%s: simd quantization differs from ggml's bytes", c.ID)
 				}
@@ -162,6 +226,11 @@ func TestSimdRegistered(t *testing.T) {
 	for typ := range simdDequant {
 		if got := codecs[typ].fastDequant != nil; got != accel {
 			t.Errorf("%s: fast dequant registered = %v, simd kernel set %q", typ, got, simd.KernelSet())
+		}
+	}
+	for typ := range simdQuant {
+		if got := codecs[typ].fastQuant != nil; got != accel {
+			t.Errorf("%s: fast quant registered = %v, simd kernel set %q", typ, got, simd.KernelSet())
 		}
 	}
 	r := rand.New(rand.NewPCG(5, 6))
@@ -193,4 +262,65 @@ func sortedTypes[F any](m map[Type]F) []Type {
 	}
 	slices.Sort(ts)
 	return ts
+}
+
+// BenchmarkSimdQuantize compares the portable quantizers with the simd
+// paths (throughput = float32 input bytes), rows of 4096 as in
+// BenchmarkQuantizeK.
+func BenchmarkSimdQuantize(b *testing.B) {
+	const cols, rows = 4096, 16
+	r := rand.New(rand.NewPCG(9, 10))
+	x := make([]float32, cols*rows)
+	for i := range x {
+		x[i] = float32(r.NormFloat64() * 0.02)
+	}
+	imat := simdImatrix(r, cols)
+	for _, typ := range sortedTypes(simdQuant) {
+		rs, _ := typ.RowSize(cols)
+		dst := make([]byte, rows*int(rs))
+		for _, im := range [][]float32{nil, imat} {
+			if im != nil && Imatrix(typ) == ImatrixIgnored {
+				continue
+			}
+			name := typ.String()
+			if im != nil {
+				name += "+imatrix"
+			}
+			for _, impl := range []string{"portable", "simd"} {
+				b.Run(name+"/"+impl, func(b *testing.B) {
+					f := codecs[typ].quant
+					if impl == "simd" {
+						f = simdQuant[typ]
+					}
+					b.SetBytes(int64(4 * len(x)))
+					for b.Loop() {
+						f(dst, x, cols, im)
+					}
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkSimdDequantize compares the portable dequantizers with the simd
+// paths (throughput = float32 output bytes).
+func BenchmarkSimdDequantize(b *testing.B) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, typ := range sortedTypes(simdDequant) {
+		nb := (1 << 16) / typ.BlockSize()
+		src := simdRandomBlocks(r, typ, nb)
+		dst := make([]float32, nb*typ.BlockSize())
+		for _, impl := range []string{"portable", "simd"} {
+			b.Run(typ.String()+"/"+impl, func(b *testing.B) {
+				f := codecs[typ].dequant
+				if impl == "simd" {
+					f = simdDequant[typ]
+				}
+				b.SetBytes(int64(4 * len(dst)))
+				for b.Loop() {
+					f(dst, src)
+				}
+			})
+		}
+	}
 }

@@ -228,3 +228,24 @@ func BenchmarkDot(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkQKXSearch8 is the Q4_K scale search of one super-block (256
+// values, MB/s of float32 input).
+func BenchmarkQKXSearch8(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	x, w := qkxInput(r)
+	L := make([]uint8, 256)
+	var s, m [8]float32
+	for _, name := range Impls() {
+		for _, p := range qkxParamSets[:3] {
+			b.Run(fmt.Sprintf("%s/nmax%d_nstep%d", name, p.Nmax, p.Nstep), func(b *testing.B) {
+				restore, _ := Select(name)
+				defer restore()
+				b.SetBytes(4 * 256)
+				for b.Loop() {
+					QKXSearch8(x, w, L, p, &s, &m)
+				}
+			})
+		}
+	}
+}

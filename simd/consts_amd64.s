@@ -85,3 +85,12 @@ DATA ·philoxW0+0(SB)/4, $0x9E3779B9
 GLOBL ·philoxW0(SB), RODATA|NOPTR, $4
 DATA ·philoxW1+0(SB)/4, $0xBB67AE85
 GLOBL ·philoxW1(SB), RODATA|NOPTR, $4
+DATA ·c4b400000+0(SB)/4, $0x4b400000 // 12582912.0 = 1.5*2^23 (nearest_int)
+GLOBL ·c4b400000(SB), RODATA|NOPTR, $4
+DATA ·c007fffff+0(SB)/4, $0x007fffff
+GLOBL ·c007fffff(SB), RODATA|NOPTR, $4
+DATA ·absmask8+0(SB)/8, $0x7fffffff7fffffff
+DATA ·absmask8+8(SB)/8, $0x7fffffff7fffffff
+DATA ·absmask8+16(SB)/8, $0x7fffffff7fffffff
+DATA ·absmask8+24(SB)/8, $0x7fffffff7fffffff
+GLOBL ·absmask8(SB), RODATA|NOPTR, $32

@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package simd
+
+func qkxSearch8(x, w []float32, L []uint8, p QKXParams, scales, mins *[8]float32) {
+	qkxSearch8Generic(x, w, L, p, scales, mins)
+}

@@ -1,0 +1,53 @@
+//go:build !purego
+
+package simd
+
+// qkxState is the working memory of qkxSearch8Asm. Every [256]float32
+// array is transposed: element i of sub-block (lane) j sits at [8*i+j], so
+// one 8-lane vector holds element i of all eight sub-blocks. The offsets
+// are fixed in kquant_amd64.s (checked by TestQKXStateLayout).
+type qkxState struct {
+	x, w [256]float32 // inputs
+	xm   [256]float32 // x - min, for the current best min
+	l    [256]float32 // best levels so far (small integers, as floats)
+	aux  [256]float32 // levels of the current trial
+	// per-lane state
+	minv, maxv, sumW, sumX, scale, best, rng, active [8]float32
+	// parameters
+	nmax, rmin, rdelta float32
+	nstep, useMad, v3  int32
+}
+
+// qkxSearch8Asm runs the whole search on s (AVX2).
+//
+//go:noescape
+func qkxSearch8Asm(s *qkxState)
+
+func qkxSearch8(x, w []float32, L []uint8, p QKXParams, scales, mins *[8]float32) {
+	if !useAsm {
+		qkxSearch8Generic(x, w, L, p, scales, mins)
+		return
+	}
+	var s qkxState
+	for j := 0; j < 8; j++ {
+		for i := 0; i < 32; i++ {
+			s.x[8*i+j] = x[32*j+i]
+			s.w[8*i+j] = w[32*j+i]
+		}
+	}
+	s.nmax, s.rmin, s.rdelta = float32(p.Nmax), p.Rmin, p.Rdelta
+	s.nstep = int32(max(-1, min(p.Nstep, 1<<20)))
+	if p.UseMad {
+		s.useMad = 1
+	}
+	if p.V3 {
+		s.v3 = 1
+	}
+	qkxSearch8Asm(&s)
+	for j := 0; j < 8; j++ {
+		scales[j], mins[j] = s.scale[j], -s.minv[j]
+		for i := 0; i < 32; i++ {
+			L[32*j+i] = uint8(int32(s.l[8*i+j]))
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package simd
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+var qkxParamSets = []QKXParams{
+	{Nmax: 15, Rmin: -1, Rdelta: 0.1, Nstep: 20},              // Q4_K _ref
+	{Nmax: 31, Rmin: -0.5, Rdelta: 0.1, Nstep: 15},            // Q5_K _ref
+	{Nmax: 15, Rmin: -0.9, Rdelta: 0.05, Nstep: 36, V3: true}, // Q4_K/Q5_K _impl (qkx3)
+	{Nmax: 31, Rmin: -0.9, Rdelta: 0.05, Nstep: 36, V3: true},
+	{Nmax: 3, Rmin: -0.5, Rdelta: 0.1, Nstep: 15, UseMad: true}, // Q2_K's rule on 32 values
+	{Nmax: 15, Rmin: -1, Rdelta: 0.1, Nstep: 0},                 // no trials
+}
+
+// qkxInput makes a super-block whose sub-blocks exercise the search's
+// branches: ordinary, all positive (min clamped to 0), all negative, all
+// zero or constant (degenerate), tiny, with outliers, with zero weights,
+// and with -0 as the minimum.
+func qkxInput(r *rand.Rand) (x, w []float32) {
+	x, w = make([]float32, 256), make([]float32, 256)
+	for j := 0; j < 8; j++ {
+		kind := r.IntN(10)
+		s := math.Pow(10, -r.Float64()*6)
+		for i := 0; i < 32; i++ {
+			v := r.NormFloat64() * s
+			switch kind {
+			case 1:
+				v = math.Abs(v) + s
+			case 2:
+				v = -math.Abs(v) - s
+			case 3:
+				v = 0
+			case 4:
+				v = s
+			case 5:
+				if i == 7 {
+					v *= 50
+				}
+			case 6:
+				v = float64(float32(math.Round(v/s*4) * s / 4)) // exact repeats
+			case 9: // positive but for a -0 minimum
+				v = math.Abs(v) + s
+				if i == 0 {
+					v = math.Copysign(0, -1)
+				}
+			}
+			x[32*j+i] = float32(v)
+		}
+		var sumX2 float32
+		for _, v := range x[32*j : 32*j+32] {
+			sumX2 += float32(v * v)
+		}
+		av := float32(math.Sqrt(float64(sumX2 / 32)))
+		for i := 0; i < 32; i++ {
+			w[32*j+i] = av + abs32(x[32*j+i]) // the Q4_K _ref weights
+			if kind == 7 {
+				w[32*j+i] = float32(math.Exp(r.NormFloat64())) // imatrix-like
+			}
+			if kind == 8 && i%3 == 0 {
+				w[32*j+i] = 0
+			}
+		}
+	}
+	return x, w
+}
+
+func TestQKXSearch8(t *testing.T) {
+	r := rand.New(rand.NewPCG(43, 44))
+	forEachImpl(t, func(t *testing.T) {
+		for _, p := range qkxParamSets {
+			for trial := 0; trial < 300; trial++ {
+				x, w := qkxInput(r)
+				var gs, gm, ws, wm [8]float32
+				gL, wL := make([]uint8, 256), make([]uint8, 256)
+				QKXSearch8(x, w, gL, p, &gs, &gm)
+				qkxSearch8Generic(x, w, wL, p, &ws, &wm)
+				for j := 0; j < 8; j++ {
+					if !sameBits(gs[j], ws[j]) || !sameBits(gm[j], wm[j]) {
+						t.Fatalf("%+v sub-block %d: scale,min = %#x,%#x, want %#x,%#x", p, j,
+							math.Float32bits(gs[j]), math.Float32bits(gm[j]), math.Float32bits(ws[j]), math.Float32bits(wm[j]))
+					}
+				}
+				for i := range wL {
+					if gL[i] != wL[i] {
+						t.Fatalf("%+v: L[%d] = %d, want %d", p, i, gL[i], wL[i])
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestQKXScalarKnown(t *testing.T) {
+	// A sub-block of the values 0..31 with unit weights and nmax 31 fits
+	// exactly: scale 1, min 0, L = x.
+	x, w := make([]float32, 32), make([]float32, 32)
+	for i := range x {
+		x[i], w[i] = float32(i), 1
+	}
+	L := make([]uint8, 32)
+	s, m := qkxScalar(x, w, L, QKXParams{Nmax: 31, Rmin: -0.5, Rdelta: 0.1, Nstep: 15})
+	if s != 1 || m != 0 {
+		t.Fatalf("scale, min = %g, %g; want 1, 0", s, m)
+	}
+	for i, l := range L {
+		if int(l) != i {
+			t.Fatalf("L[%d] = %d", i, l)
+		}
+	}
+	// constant sub-block: degenerate, scale 0, the_min = -min(x, 0)
+	for i := range x {
+		x[i] = -2
+	}
+	if s, m := qkxScalar(x, w, L, QKXParams{Nmax: 15, Nstep: 20}); s != 0 || m != 2 {
+		t.Fatalf("constant -2: scale %g, min %g", s, m)
+	}
+}
