@@ -93,6 +93,9 @@ func equivCases() []equivCase {
 	add("llama70b", []string{"Q2_K", "Q4_K_S", "Q3_K_L", "IQ3_XS", "IQ3_M", "IQ2_M"}, "gguf", true)
 	add("falcon", []string{"Q4_K_M", "Q3_K_L"}, "", false)
 	add("falcon", []string{"Q3_K_M", "Q8_0", "Q5_K_M"}, "", true)
+	// input split into shards (gguf-split layout)
+	add("rand-f32-split", []string{"Q4_K_M"}, "", false)
+	add("rand-f32-split", []string{"Q8_0", "IQ4_XS"}, "gguf", true)
 	// quantized input (requantizing)
 	add("requant", []string{"Q8_0", "Q4_K_M", "F32"}, "", false)
 	add("requant", []string{"Q6_K", "IQ4_XS", "Q3_K_S"}, "", true)
@@ -146,6 +149,8 @@ func (m *models) get(t *testing.T, name string) string {
 		bigLlamaModel(t, p)
 	case "falcon":
 		falconModel(t, p)
+	case "rand-f32-split":
+		p = splitModel(t, m.get(t, "rand-f32"), p, 10)
 	case "requant":
 		m.k.quantize(t, m.get(t, "rand-f32"), p, "Q4_K_M")
 	default:
@@ -159,7 +164,7 @@ func (m *models) get(t *testing.T, name string) string {
 // twin); for "requant" the one of its F32 source.
 func (m *models) imatrix(t *testing.T, model, kind string) string {
 	src := model
-	if model == "requant" {
+	if model == "requant" || model == "rand-f32-split" {
 		src = "rand-f32"
 	}
 	key := src + ".imatrix." + kind

@@ -78,7 +78,7 @@ const maxImatrixValues = 1 << 31
 // LoadImatrix reads an importance matrix written by llama-imatrix: the GGUF
 // format (<name>.in_sum2 and <name>.counts tensors) or, for any file that is
 // not GGUF, the legacy .dat format. Values are normalized as llama-quantize
-// does, and every value must be finite.
+// does; Plan rejects non-finite ones.
 func LoadImatrix(path string) (*Imatrix, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -97,14 +97,20 @@ func LoadImatrix(path string) (*Imatrix, error) {
 		return nil, err
 	}
 	im.File = path
+	return im, nil
+}
+
+// check rejects non-finite values, as llama-quantize does for the entries
+// it keeps (after --include/--exclude-weights).
+func (im *Imatrix) check() error {
 	for _, name := range im.Names() {
 		for _, v := range im.entries[name] {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return nil, fmt.Errorf("imatrix %s: entry %s contains a non-finite value %v", path, name, v)
+				return fmt.Errorf("imatrix %s: entry %s contains a non-finite value %v", im.File, name, v)
 			}
 		}
 	}
-	return im, nil
+	return nil
 }
 
 // loadImatrixLegacy parses the .dat format: i32 n_entries, then per entry

@@ -237,7 +237,12 @@ func Plan(mi ModelInfo, tensors []gguf.TensorInfo, opts Options) ([]Choice, erro
 	if err := checkUnique(tensors); err != nil {
 		return nil, err
 	}
-	st := &state{mi: mi, opts: &opts, ft: ft, def: def, tied: true, hasIm: opts.Imatrix != nil && opts.Imatrix.Len() > 0}
+	st := &state{mi: mi, opts: &opts, ft: ft, def: def, tied: true, hasIm: opts.Imatrix.Len() > 0}
+	if st.hasIm {
+		if err := opts.Imatrix.check(); err != nil {
+			return nil, err
+		}
+	}
 	for _, t := range tensors {
 		c := categorize(t.Name)
 		if c.isAttnV() {

@@ -214,9 +214,22 @@ func TestLegacyImatrix(t *testing.T) {
 			t.Errorf("accepted malformed %x", bad)
 		}
 	}
-	writeDat(t, p, []string{"a"}, [][]float32{{float32(math.Inf(1))}}, []int32{1}, false, 0, "")
-	if _, err := LoadImatrix(p); err == nil || !strings.Contains(err.Error(), "non-finite") {
+	ones := make([]float32, 256)
+	for i := range ones {
+		ones[i] = 1
+	}
+	writeDat(t, p, []string{"blk.0.attn_q.weight", "blk.0.attn_k.weight"}, [][]float32{{float32(math.Inf(1))}, ones}, []int32{1, 1}, false, 0, "")
+	im, err = LoadImatrix(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mi := ModelInfo{Arch: "llama", NLayer: 1, NHead: 1, NHeadKV: 1}
+	if _, err := Plan(mi, llamaTensors(1, false), Options{FileType: MostlyQ4_0, Imatrix: im}); err == nil || !strings.Contains(err.Error(), "non-finite") {
 		t.Errorf("infinite value: %v", err)
+	}
+	im.Filter(nil, []string{"attn_q"}) // llama-quantize only checks the entries it keeps
+	if _, err := Plan(mi, llamaTensors(1, false), Options{FileType: MostlyQ4_0, Imatrix: im}); err != nil {
+		t.Errorf("after excluding the bad entry: %v", err)
 	}
 }
 

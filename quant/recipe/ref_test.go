@@ -295,3 +295,34 @@ func sameBytes(t *testing.T, a, b *gguf.Tensor) bool {
 	}
 	return bytes.Equal(x, y)
 }
+
+// splitModel rewrites src as shards of at most maxTensors tensors named like
+// gguf-split's output; it returns the first shard.
+func splitModel(t *testing.T, src, dst string, maxTensors int) string {
+	t.Helper()
+	m, err := gguf.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	w, err := gguf.Create(dst, m.Meta.Clone(), m.Infos(), gguf.WriterOptions{SplitMaxTensors: maxTensors})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tn := range m.Tensors {
+		b := make([]byte, tn.Size())
+		if _, err := tn.ReadAt(b, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WriteAt(i, b, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Paths()) < 2 {
+		t.Fatalf("split gave %d files", len(w.Paths()))
+	}
+	return w.Paths()[0]
+}
