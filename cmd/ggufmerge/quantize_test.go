@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -295,7 +296,7 @@ func checkCopy(t *testing.T, in, out string) {
 
 // refLlref is the reference llref binary when installed, else "".
 func refLlref() string {
-	if sharedtest.Root() == "" {
+	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" || sharedtest.Root() == "" {
 		return ""
 	}
 	home := os.Getenv("REF_HOME")

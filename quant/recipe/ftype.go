@@ -4,6 +4,18 @@
 // pipeline. The reference is src/llama-quant.cpp and tools/quantize/quantize.cpp
 // of the pinned llama.cpp; where that code and the written spec disagree,
 // the code is followed.
+//
+// Whole files: QuantizeFile (or Prepare + Job.Run for a custom writer).
+// Other producers of tensors (the merge executor) use the pieces:
+//
+//	mi, _ := recipe.ModelInfoFrom(meta)            // hyperparameters the rules read
+//	choices, _ := recipe.Plan(mi, infos, opts)     // target type per tensor (infos in any order)
+//	meta = recipe.OutputMetadata(meta, opts.FileType, opts.Imatrix)
+//	order := recipe.LoaderOrder(names)             // llama-quantize's output tensor order
+//	choices[i].QuantizeRows(dst, rows, firstRow)   // float32 rows -> target bytes, any goroutine
+//
+// Choice.Target is the type to write; Choice.Convert() is false when the
+// tensor keeps its type (its bytes are copied; norms, 1-D tensors, ...).
 package recipe
 
 import (

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -30,6 +31,9 @@ type refKit struct {
 // requireRef skips the test unless the reference toolkit is installed.
 func requireRef(t *testing.T) *refKit {
 	t.Helper()
+	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+		t.Skipf("the reference llama.cpp toolkit is linux/amd64 (this is %s/%s)", runtime.GOOS, runtime.GOARCH)
+	}
 	toolDir := sharedtest.Dir(t, "tools/ref")
 	home := os.Getenv("REF_HOME")
 	if home == "" {
