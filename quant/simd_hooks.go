@@ -24,10 +24,11 @@ var simdDequant = map[Type]dequantFunc{
 }
 
 // simdQuant maps each type to its simd quantizer: the plain conversions,
-// and Q4_K/Q5_K with the sub-block search in simd.QKXSearch8.
+// Q8_0, and Q4_K/Q5_K with the sub-block search in simd.QKXSearch8.
 var simdQuant = map[Type]quantFunc{
 	F16:  func(dst []byte, src []float32, _ int, _ []float32) { simd.F32ToF16(dst, src) },
 	BF16: func(dst []byte, src []float32, _ int, _ []float32) { simd.F32ToBF16(dst, src) },
+	Q8_0: func(dst []byte, src []float32, _ int, _ []float32) { simd.QuantQ8_0(dst, src) },
 	Q4_K: quantizeK(Q4_K, simdBlockQ4K),
 	Q5_K: quantizeK(Q5_K, simdBlockQ5K),
 }

@@ -154,8 +154,8 @@ func simdImatrix(r *rand.Rand, n int) []float32 {
 	return w
 }
 
-// TestSimdConvertSpecials checks the F16/BF16 fast paths on every bit
-// pattern class, NaN and Inf included.
+// TestSimdConvertSpecials checks the F16/BF16/Q8_0 fast paths on random
+// bit patterns, NaN and Inf included.
 func TestSimdConvertSpecials(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	src := make([]float32, 4096)
@@ -163,8 +163,9 @@ func TestSimdConvertSpecials(t *testing.T) {
 		src[i] = math.Float32frombits(r.Uint32())
 	}
 	forEachSimdImpl(t, func(t *testing.T) {
-		for _, typ := range []Type{F16, BF16} {
-			got, want := make([]byte, 2*len(src)), make([]byte, 2*len(src))
+		for _, typ := range []Type{F16, BF16, Q8_0} {
+			rs, _ := typ.RowSize(int64(len(src)))
+			got, want := make([]byte, rs), make([]byte, rs)
 			simdQuant[typ](got, src, len(src), nil)
 			codecs[typ].quant(want, src, len(src), nil)
 			if !bytes.Equal(got, want) {

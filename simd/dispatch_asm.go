@@ -428,3 +428,26 @@ func dot(x, y []float32) float32 {
 	}
 	return s
 }
+
+// quantQ8_0Asm quantizes whole blocks until it meets a block holding a
+// NaN (where ggml's running max depends on the NaN's position); it
+// returns the number of blocks done.
+//
+//go:noescape
+func quantQ8_0Asm(dst []byte, src []float32) int
+
+func quantQ8_0(dst []byte, src []float32) {
+	if !useAsm {
+		quantQ8_0Generic(dst, src)
+		return
+	}
+	for len(src) > 0 {
+		n := quantQ8_0Asm(dst, src)
+		src, dst = src[32*n:], dst[34*n:]
+		if len(src) == 0 {
+			return
+		}
+		quantQ8_0Generic(dst[:34], src[:32]) // the block with a NaN
+		src, dst = src[32:], dst[34:]
+	}
+}

@@ -47,3 +47,5 @@ func sum(x []float32) float32        { return sumGeneric(x) }
 func sumAbs(x []float32) float32     { return sumAbsGeneric(x) }
 func sumSquares(x []float32) float32 { return sumSquaresGeneric(x) }
 func dot(x, y []float32) float32     { return dotGeneric(x, y) }
+
+func quantQ8_0(dst []byte, src []float32) { quantQ8_0Generic(dst, src) }
