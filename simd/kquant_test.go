@@ -118,3 +118,8 @@ func TestQKXScalarKnown(t *testing.T) {
 		t.Fatalf("constant -2: scale %g, min %g", s, m)
 	}
 }
+
+// TestQKXStateLayout pins the qkxState offsets the assembly uses.
+func TestQKXStateLayout(t *testing.T) {
+	checkQKXLayout(t)
+}

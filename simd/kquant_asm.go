@@ -1,11 +1,12 @@
-//go:build !purego
+//go:build (amd64 || arm64) && !purego
 
 package simd
 
 // qkxState is the working memory of qkxSearch8Asm. Every [256]float32
 // array is transposed: element i of sub-block (lane) j sits at [8*i+j], so
 // one 8-lane vector holds element i of all eight sub-blocks. The offsets
-// are fixed in kquant_amd64.s (checked by TestQKXStateLayout).
+// are fixed in kquant_amd64.s and kquant_arm64.s (checked by
+// TestQKXStateLayout).
 type qkxState struct {
 	x, w [256]float32 // inputs
 	xm   [256]float32 // x - min, for the current best min
@@ -18,7 +19,7 @@ type qkxState struct {
 	nstep, useMad, v3  int32
 }
 
-// qkxSearch8Asm runs the whole search on s (AVX2).
+// qkxSearch8Asm runs the whole search on s (AVX2 or NEON).
 //
 //go:noescape
 func qkxSearch8Asm(s *qkxState)
