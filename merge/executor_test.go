@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ggufmerge/ggufmerge/gguf"
+	"github.com/ggufmerge/ggufmerge/internal/llamacpp"
 	"github.com/ggufmerge/ggufmerge/quant"
 	"github.com/ggufmerge/ggufmerge/quant/recipe"
 )
@@ -496,5 +498,148 @@ slices:
 	}
 	if len(got.Tensors) != 3+6*9 {
 		t.Errorf("%d tensors, want %d", len(got.Tensors), 3+6*9)
+	}
+}
+
+// writeImatrix writes a legacy .dat importance matrix with one random,
+// positive entry per 2-D block weight of m (row length values each).
+func writeImatrix(t *testing.T, m *gguf.Model, path string) {
+	t.Helper()
+	var b []byte
+	le := func(v uint32) { b = append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24)) }
+	var names []*gguf.Tensor
+	for _, tn := range m.Tensors {
+		if len(tn.Shape) == 2 && strings.HasPrefix(tn.Name, "blk.") {
+			names = append(names, tn)
+		}
+	}
+	le(uint32(len(names)))
+	seed := uint32(1)
+	for _, tn := range names {
+		le(uint32(len(tn.Name)))
+		b = append(b, tn.Name...)
+		le(1) // ncall
+		le(uint32(tn.Shape[0]))
+		for j := int64(0); j < tn.Shape[0]; j++ {
+			seed = seed*1664525 + 1013904223
+			le(math.Float32bits(0.05 + float32(seed>>8)/float32(1<<24)*4))
+		}
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wideModel writes a small random llama whose rows are whole K-quant
+// blocks, as Q4_K_M (base: noise 0) or as a related expert.
+func wideModel(t *testing.T, dir string, i int) string {
+	t.Helper()
+	f16 := filepath.Join(dir, fmt.Sprintf("w%d-f16.gguf", i))
+	s := llamacpp.LlamaShape{Dim: 256, Layers: 2, FFN: 512, Heads: 4, KVHeads: 4, Seed: 1, Type: quant.F16, Name: "wide"}
+	if i > 0 {
+		s.Noise, s.NoiseSeed = 0.5, uint64(i)
+	}
+	if err := llamacpp.WriteRandomLlama(f16, exBase, s); err != nil {
+		t.Fatal(err)
+	}
+	q := filepath.Join(dir, fmt.Sprintf("w%d.gguf", i))
+	if _, err := recipe.QuantizeFile(context.Background(), f16, q, recipe.Options{FileType: recipe.MostlyQ4_K_M}); err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+// --imatrix reaches the quantizers: with a llama-quantize type the output
+// equals recipe.QuantizeFile with the same importance matrix; with --type
+// keep each merged tensor is the importance-weighted quantization of the
+// merged values.
+func TestImatrix(t *testing.T) {
+	dir := t.TempDir()
+	w0, w1 := wideModel(t, dir, 0), wideModel(t, dir, 1)
+	imPath := filepath.Join(dir, "imatrix.dat")
+	writeImatrix(t, openModel(t, w0), imPath)
+	im, err := recipe.LoadImatrix(imPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// named type, one model: exactly llama-quantize with the imatrix
+	f16 := filepath.Join(dir, "w0-f16.gguf")
+	cfg := config(t, dir, "merge_method: linear\nmodels:\n  - model: "+f16+"\n    parameters: {weight: 1}\n")
+	opts := typeOptions(t, "Q4_K_M")
+	opts.Quant.Imatrix = im
+	out, ref := filepath.Join(dir, "named.gguf"), filepath.Join(dir, "ref.gguf")
+	execute(t, plan(t, cfg, opts), out, RunOptions{Threads: 2})
+	if _, err := recipe.QuantizeFile(context.Background(), f16, ref, recipe.Options{FileType: recipe.MostlyQ4_K_M, Imatrix: im}); err != nil {
+		t.Fatal(err)
+	}
+	got, want := openModel(t, out), openModel(t, ref)
+	for i, w := range want.Tensors {
+		if g := got.Tensors[i]; g.Name != w.Name || g.Type != w.Type || !bytes.Equal(rawBytes(t, g), rawBytes(t, w)) {
+			t.Fatalf("tensor %s differs from llama-quantize with the same imatrix", w.Name)
+		}
+	}
+	if f, _ := got.Meta.String("quantize.imatrix.file"); f != imPath {
+		t.Errorf("quantize.imatrix.file = %q", f)
+	}
+
+	// keep: linear of two Q4_K_M models, quantized back with the weights
+	cfg = config(t, dir, "merge_method: linear\nmodels:\n  - model: "+w0+"\n    parameters: {weight: 1}\n  - model: "+w1+"\n    parameters: {weight: 3}\n")
+	opts = keepOptions()
+	opts.Quant.Imatrix = im
+	out = filepath.Join(dir, "keep.gguf")
+	execute(t, plan(t, cfg, opts), out, RunOptions{Threads: 2})
+	got = openModel(t, out)
+	m0, m1 := openModel(t, w0), openModel(t, w1)
+	const name = "blk.1.ffn_up.weight"
+	a, b := tensorValues(t, m0.Tensor(name)), tensorValues(t, m1.Tensor(name))
+	merged := make([]float32, len(a))
+	for j := range a {
+		merged[j] = (a[j]*1 + float32(b[j]*3)) / 4
+	}
+	g := got.Tensor(name)
+	weights, _ := im.Get(name)
+	withIm, without := make([]byte, g.Size()), make([]byte, g.Size())
+	if err := quant.Quantize(g.Type, withIm, merged, int(g.Shape[0]), weights); err != nil {
+		t.Fatal(err)
+	}
+	quant.Quantize(g.Type, without, merged, int(g.Shape[0]), nil)
+	if bytes.Equal(withIm, without) {
+		t.Fatal("the importance weights make no difference: the test proves nothing")
+	}
+	if !bytes.Equal(rawBytes(t, g), withIm) {
+		t.Fatalf("%s (%s) is not the imatrix-weighted quantization of the merged values", name, g.Type)
+	}
+}
+
+// config writes YAML to dir/config.yml as is.
+func config(t *testing.T, dir, yaml string) string {
+	t.Helper()
+	p := filepath.Join(dir, "config.yml")
+	if err := os.WriteFile(p, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A larger vocabulary in an expert is cut to the base's rows, with a warning.
+func TestVocabularyCutWarns(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.gguf")
+	rewrite(t, exAttn, big, func(_ *gguf.Metadata, in []gguf.TensorInfo) []gguf.TensorInfo {
+		for i := range in {
+			if in[i].Name == "token_embd.weight" || in[i].Name == "output.weight" {
+				in[i].Shape = []int64{64, 520}
+			}
+		}
+		return in
+	})
+	cfg := writeConfig(t, dir, "merge_method: ties\nbase_model: @base\nmodels:\n  - model: "+big+"\n    parameters: {weight: 1}\n")
+	p := plan(t, cfg, keepOptions())
+	if len(p.Warnings) != 2 || !strings.Contains(p.Warnings[0], "first 512 rows of token_embd.weight") {
+		t.Fatalf("warnings: %q", p.Warnings)
+	}
+	execute(t, p, filepath.Join(dir, "out.gguf"), RunOptions{})
+	if got := openModel(t, filepath.Join(dir, "out.gguf")); got.Tensor("output.weight").Shape[1] != 512 {
+		t.Fatal("output vocabulary is not the base's")
 	}
 }
