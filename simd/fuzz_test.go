@@ -1,6 +1,7 @@
 package simd
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
 	"testing"
@@ -185,5 +186,43 @@ func FuzzPhilox(f *testing.F) {
 		PhiloxUniforms(got, k0, k1, c1, c2, c3, int(col0))
 		philoxUniformsGeneric(want, k0, k1, c1, c2, c3, int(col0))
 		compareF32(t, "PhiloxUniforms", got, want, sameBits)
+	})
+}
+
+// FuzzQKXSearch8 runs the K-quant search on a super-block built from the
+// bytes (finite values and non-negative weights, as quant passes them).
+func FuzzQKXSearch8(f *testing.F) {
+	f.Add(make([]byte, 2048))
+	seedFloats(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sel := len(b) // picks the parameter set
+		v := floatsFrom(b)
+		x, w := make([]float32, 256), make([]float32, 256)
+		for i := range x {
+			if len(v) > 0 {
+				x[i] = v[i%len(v)]
+				w[i] = abs32(v[(i*7+3)%len(v)])
+			}
+			if x[i] != x[i] || math.IsInf(float64(x[i]), 0) || x[i] > 1e30 || x[i] < -1e30 {
+				x[i] = 0
+			}
+			if w[i] != w[i] || w[i] > 1e30 {
+				w[i] = 1
+			}
+		}
+		p := qkxParamSets[sel%len(qkxParamSets)]
+		var gs, gm, ws, wm [8]float32
+		gL, wL := make([]uint8, 256), make([]uint8, 256)
+		QKXSearch8(x, w, gL, p, &gs, &gm)
+		qkxSearch8Generic(x, w, wL, p, &ws, &wm)
+		for j := 0; j < 8; j++ {
+			if !sameOrNaN(gs[j], ws[j]) || !sameOrNaN(gm[j], wm[j]) {
+				t.Fatalf("sub-block %d: %#x,%#x want %#x,%#x", j, math.Float32bits(gs[j]), math.Float32bits(gm[j]),
+					math.Float32bits(ws[j]), math.Float32bits(wm[j]))
+			}
+		}
+		if !bytes.Equal(gL, wL) {
+			t.Fatalf("levels differ")
+		}
 	})
 }

@@ -94,18 +94,19 @@ func TestWeightedSum(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		for _, k := range []int{0, 1, 2, 3, 5, 8} {
 			for _, n := range testLengths {
-				rows, w := randRows(r, k, n, false)
-				off := r.IntN(8)
-				got, full := f32Buf(n, off)
-				want := make([]float32, n)
-				WeightedSum(got, rows, w)
-				if k == 0 {
-					clear(want)
-				} else {
-					weightedSumGeneric(want, rows, w)
+				for off := 0; off < 8; off++ {
+					rows, w := randRows(r, k, n, false)
+					got, full := f32Buf(n, off)
+					want := make([]float32, n)
+					WeightedSum(got, rows, w)
+					if k == 0 {
+						clear(want)
+					} else {
+						weightedSumGeneric(want, rows, w)
+					}
+					compareF32(t, "WeightedSum", got, want, sameOrNaN)
+					checkGuardF32(t, full, off+n)
 				}
-				compareF32(t, "WeightedSum", got, want, sameOrNaN)
-				checkGuardF32(t, full, off+n)
 			}
 		}
 	})
@@ -116,12 +117,12 @@ func TestTIESFuse(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		for _, k := range []int{0, 1, 2, 3, 4, 7} {
 			for _, n := range testLengths {
-				for _, norm := range []bool{false, true} {
+				for off := 0; off < 8; off++ {
+					norm := off%2 == 1
 					rows, w := randRows(r, k, n, true)
 					if k >= 2 && n > 0 { // weights that cancel: div == 0 -> 1
 						w[1] = -w[0]
 					}
-					off := r.IntN(8)
 					got, full := f32Buf(n, off)
 					want := make([]float32, n)
 					TIESFuse(got, rows, w, norm)
@@ -207,17 +208,18 @@ func TestCombine2(t *testing.T) {
 	r := rand.New(rand.NewPCG(29, 30))
 	forEachImpl(t, func(t *testing.T) {
 		for _, n := range testLengths {
-			x, y := in(r, n, r.IntN(8)), in(r, n, r.IntN(8))
-			a, b := randFinite(r), randFinite(r)
-			off := r.IntN(8)
-			got, full := f32Buf(n, off)
-			want := make([]float32, n)
-			Combine2(got, x, y, a, b)
-			for j := range want {
-				want[j] = float32(a*x[j]) + float32(b*y[j])
+			for off := 0; off < 8; off++ {
+				x, y := in(r, n, r.IntN(8)), in(r, n, r.IntN(8))
+				a, b := randFinite(r), randFinite(r)
+				got, full := f32Buf(n, off)
+				want := make([]float32, n)
+				Combine2(got, x, y, a, b)
+				for j := range want {
+					want[j] = float32(a*x[j]) + float32(b*y[j])
+				}
+				compareF32(t, "Combine2", got, want, sameOrNaN)
+				checkGuardF32(t, full, off+n)
 			}
-			compareF32(t, "Combine2", got, want, sameOrNaN)
-			checkGuardF32(t, full, off+n)
 		}
 	})
 }
@@ -227,16 +229,17 @@ func TestSumRows(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		for _, k := range []int{0, 1, 2, 3, 6} {
 			for _, n := range testLengths {
-				rows, _ := randRows(r, k, n, r.IntN(2) == 0)
-				off := r.IntN(8)
-				got, full := f32Buf(n, off)
-				want := make([]float32, n)
-				SumRows(got, rows)
-				if k > 0 {
-					sumRowsGeneric(want, rows)
+				for off := 0; off < 8; off++ {
+					rows, _ := randRows(r, k, n, r.IntN(2) == 0)
+					got, full := f32Buf(n, off)
+					want := make([]float32, n)
+					SumRows(got, rows)
+					if k > 0 {
+						sumRowsGeneric(want, rows)
+					}
+					compareF32(t, "SumRows", got, want, sameOrNaN)
+					checkGuardF32(t, full, off+n)
 				}
-				compareF32(t, "SumRows", got, want, sameOrNaN)
-				checkGuardF32(t, full, off+n)
 			}
 		}
 	})
@@ -247,20 +250,21 @@ func TestElectWeightedMean(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		for _, k := range []int{0, 1, 2, 3, 5} {
 			for _, n := range testLengths {
-				tv, w := randRows(r, k, n, true)
-				if k >= 2 {
-					w[1] = -w[0] // div 0 -> 1e-6
+				for off := 0; off < 8; off++ {
+					tv, w := randRows(r, k, n, true)
+					if k >= 2 {
+						w[1] = -w[0] // div 0 -> 1e-6
+					}
+					if k >= 3 && n%3 == 0 {
+						w[2] = float32(math.NaN())
+					}
+					got, full := f32Buf(n, off)
+					want := make([]float32, n)
+					ElectWeightedMean(got, tv, w)
+					electWeightedMeanGeneric(want, tv, w)
+					compareF32(t, "ElectWeightedMean", got, want, sameOrNaN)
+					checkGuardF32(t, full, off+n)
 				}
-				if k >= 3 && n%3 == 0 {
-					w[2] = float32(math.NaN())
-				}
-				off := r.IntN(8)
-				got, full := f32Buf(n, off)
-				want := make([]float32, n)
-				ElectWeightedMean(got, tv, w)
-				electWeightedMeanGeneric(want, tv, w)
-				compareF32(t, "ElectWeightedMean", got, want, sameOrNaN)
-				checkGuardF32(t, full, off+n)
 			}
 		}
 	})
