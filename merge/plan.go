@@ -671,7 +671,7 @@ func (p *Plan) typeName() string {
 
 // sourceKeys are general.* keys copied into general.base_model.N.* for each
 // input (the names gguf-py's metadata uses).
-var sourceKeys = []string{"author", "version", "organization", "description", "url", "doi", "uuid", "repo_url"}
+var sourceKeys = []string{"author", "version", "organization", "url", "doi", "uuid", "repo_url"}
 
 // setBaseModels lists every input model as a source of the output,
 // replacing the reference model's own list.

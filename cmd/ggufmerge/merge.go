@@ -226,11 +226,14 @@ type progressView struct {
 	start      time.Time
 	lastLine   time.Time
 	lastDone   int
+	lines      int // plain lines printed
 	last       merge.Progress
 }
 
 func newProgressView(c *cli.Context, plan *merge.Plan) *progressView {
-	v := &progressView{w: c.App.ErrWriter, quiet: c.Bool("quiet"), start: time.Now(), lastDone: -1}
+	now := time.Now()
+	// lastLine = start: no line in the first seconds, so quick merges stay quiet
+	v := &progressView{w: c.App.ErrWriter, quiet: c.Bool("quiet"), start: now, lastLine: now, lastDone: -1}
 	if f, ok := v.w.(*os.File); ok {
 		v.tty = term.IsTerminal(int(f.Fd()))
 	}
@@ -270,6 +273,7 @@ func (v *progressView) update(p merge.Progress) {
 	}
 	if now := time.Now(); now.Sub(v.lastLine) >= 2*time.Second && p.TensorsDone < p.Tensors {
 		v.lastLine = now
+		v.lines++
 		fmt.Fprintln(v.w, progressLine(p, now.Sub(v.start)))
 	}
 }
@@ -296,7 +300,7 @@ func (v *progressView) finish(ok bool) {
 			v.bar.Exit()
 		}
 		fmt.Fprintln(v.w)
-	} else if !v.quiet && !v.tty && ok {
+	} else if !v.quiet && !v.tty && ok && v.lines > 0 {
 		fmt.Fprintln(v.w, progressLine(v.last, time.Since(v.start)))
 	}
 }
