@@ -121,6 +121,10 @@ func loadImatrixLegacy(path string) (*Imatrix, error) {
 	if err != nil {
 		return nil, fmt.Errorf("imatrix: %w", err)
 	}
+	return parseLegacy(path, data)
+}
+
+func parseLegacy(path string, data []byte) (*Imatrix, error) {
 	r := &datReader{b: data}
 	bad := func(what string, i int) error {
 		return fmt.Errorf("imatrix %s: not a GGUF file, and as a legacy .dat file: %s of entry %d is missing or invalid", path, what, i+1)
