@@ -113,6 +113,10 @@ type executor struct {
 	mu        sync.Mutex // serializes progress callbacks
 	state     Progress
 	remaining []atomic.Int64 // unfinished blocks per tensor
+	// live holds each tensor's merger while its blocks are in flight: a
+	// fresh one per tensor, dropped after its last block, so per-tensor
+	// statistics (selection buffers, norms) never pile up over a model.
+	live []TensorMerger
 	readBytes atomic.Int64
 	passes    atomic.Int64
 }
@@ -136,6 +140,7 @@ func newExecutor(p *Plan, w *gguf.Writer, ro RunOptions) *executor {
 		e.blockFloats = ro.BlockValues
 	}
 	e.remaining = make([]atomic.Int64, len(p.Tensors))
+	e.live = make([]TensorMerger, len(p.Tensors))
 	e.state.Tensors = len(p.Tensors)
 	for _, info := range p.OutputInfos() {
 		e.state.Bytes += info.Size()
@@ -188,10 +193,15 @@ func (e *executor) run(ctx context.Context) error {
 feed:
 	for i, t := range e.p.Tensors {
 		if t.Copy < 0 {
-			if err := e.statistics(ctx, t, &feedBuf); err != nil {
+			m, err := e.merger(t)
+			if err == nil {
+				err = e.statistics(ctx, t, m, &feedBuf)
+			}
+			if err != nil {
 				cancel(err)
 				break
 			}
+			e.live[i] = m
 		}
 		blocks := e.blocks(i)
 		e.remaining[i].Store(int64(len(blocks)))
@@ -234,9 +244,23 @@ func rowCount(shape []int64) int64 {
 	return n
 }
 
+// merger makes a fresh merger for a tensor from its planned spec (the one
+// made while planning was only used to check and describe it).
+func (e *executor) merger(t *TensorPlan) (TensorMerger, error) {
+	spec := t.Spec
+	spec.Warn = nil // reported while planning
+	m, err := e.p.Config.Method.NewTensor(spec)
+	if err != nil {
+		return nil, err
+	}
+	if !sameShape(m.Shape(), t.Shape) {
+		return nil, fmt.Errorf("tensor %s: merger shape %v, planned %v", t.Name, m.Shape(), t.Shape)
+	}
+	return m, nil
+}
+
 // statistics runs the passes a merger asks for, streaming every row in order.
-func (e *executor) statistics(ctx context.Context, t *TensorPlan, b *buffers) error {
-	m := t.Merger
+func (e *executor) statistics(ctx context.Context, t *TensorPlan, m TensorMerger, b *buffers) error {
 	rows := rowCount(t.Shape)
 	per := max(1, e.blockFloats/t.Shape[0])
 	for pass := 0; m.WantPass(); pass++ {
@@ -247,7 +271,7 @@ func (e *executor) statistics(ctx context.Context, t *TensorPlan, b *buffers) er
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			blk, err := e.read(t, r, min(per, rows-r), b)
+			blk, err := e.read(t, m, r, min(per, rows-r), b)
 			if err != nil {
 				return err
 			}
@@ -281,7 +305,7 @@ func grow[T any](s []T, n int64) []T {
 }
 
 // read loads rows [r0, r0+n) of every input the merger reads as float32.
-func (e *executor) read(t *TensorPlan, r0, n int64, b *buffers) (*RowBlock, error) {
+func (e *executor) read(t *TensorPlan, m TensorMerger, r0, n int64, b *buffers) (*RowBlock, error) {
 	k := len(t.Sources)
 	for len(b.raw) < k {
 		b.raw, b.in = append(b.raw, nil), append(b.in, nil)
@@ -291,7 +315,7 @@ func (e *executor) read(t *TensorPlan, r0, n int64, b *buffers) (*RowBlock, erro
 	for range k {
 		b.blk.In = append(b.blk.In, nil)
 	}
-	for _, i := range t.Merger.Inputs() {
+	for _, i := range m.Inputs() {
 		src := t.Sources[i]
 		rb := src.RowBytes()
 		b.raw[i] = grow(b.raw[i], n*rb)
@@ -339,12 +363,13 @@ func (e *executor) do(u unit, b *buffers) error {
 		}
 		written = u.n * rb
 	} else {
-		blk, err := e.read(t, u.r0, u.n, b)
+		m := e.live[u.i]
+		blk, err := e.read(t, m, u.r0, u.n, b)
 		if err != nil {
 			return err
 		}
 		b.out = grow(b.out, u.n*t.Shape[0])
-		if err := t.Merger.Merge(b.out, blk, &b.s); err != nil {
+		if err := m.Merge(b.out, blk, &b.s); err != nil {
 			return fmt.Errorf("tensor %s: %w", t.Name, err)
 		}
 		rb, err := t.Out.Target.RowSize(t.Shape[0])
@@ -366,6 +391,9 @@ func (e *executor) do(u unit, b *buffers) error {
 
 func (e *executor) report(i int, written int64) {
 	last := e.remaining[i].Add(-1) == 0
+	if last {
+		e.live[i] = nil
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.state.BytesDone += written

@@ -26,10 +26,12 @@ import torch  # noqa: E402
 from gguf import GGUFReader  # noqa: E402
 from gguf.quants import dequantize  # noqa: E402
 
-DENSITY, EPSILON, LAMBDA, WEIGHT = 0.7, 0.07, 1.1, 1.0
+DENSITY, EPSILON, LAMBDA, WEIGHT = 0.7, 0.07, 1.1, 1.0  # overridable with --density etc.
 
 
 def magprune(delta, gen):
+    if DENSITY >= 1:
+        return delta
     rows = delta if delta.dim() > 1 else delta.unsqueeze(0)
     n = rows.shape[1]
     order = torch.argsort(rows.abs(), dim=1)
@@ -53,15 +55,20 @@ def della(base, others, gen):
 
 def load(reader, name):
     t = reader.by_name[name]
-    return torch.from_numpy(np.ascontiguousarray(dequantize(t.data, t.tensor_type), dtype=np.float32))
+    return torch.from_numpy(np.array(dequantize(t.data, t.tensor_type), dtype=np.float32))
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--out", default=os.devnull)
+    ap.add_argument("--density", type=float, default=DENSITY)
+    ap.add_argument("--epsilon", type=float, default=EPSILON)
+    ap.add_argument("--lambda", dest="lam", type=float, default=LAMBDA)
     ap.add_argument("models", nargs=4)
     a = ap.parse_args()
+    global DENSITY, EPSILON, LAMBDA
+    DENSITY, EPSILON, LAMBDA = a.density, a.epsilon, a.lam
     torch.set_num_threads(a.threads)
     gen = torch.Generator().manual_seed(42)
     t0 = time.perf_counter()
