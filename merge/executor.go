@@ -116,7 +116,7 @@ type executor struct {
 	// live holds each tensor's merger while its blocks are in flight: a
 	// fresh one per tensor, dropped after its last block, so per-tensor
 	// statistics (selection buffers, norms) never pile up over a model.
-	live []TensorMerger
+	live      []TensorMerger
 	readBytes atomic.Int64
 	passes    atomic.Int64
 }
