@@ -59,6 +59,7 @@ def load(reader, name):
 
 
 def main():
+    global DENSITY, EPSILON, LAMBDA
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--out", default=os.devnull)
@@ -67,7 +68,6 @@ def main():
     ap.add_argument("--lambda", dest="lam", type=float, default=LAMBDA)
     ap.add_argument("models", nargs=4)
     a = ap.parse_args()
-    global DENSITY, EPSILON, LAMBDA
     DENSITY, EPSILON, LAMBDA = a.density, a.epsilon, a.lam
     torch.set_num_threads(a.threads)
     gen = torch.Generator().manual_seed(42)
