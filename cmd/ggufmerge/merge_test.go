@@ -357,3 +357,28 @@ func TestMergeInterruptLeavesNothing(t *testing.T) {
 		}
 	}
 }
+
+// --pure drops Q4_K_M's mixture: every quantizable tensor gets Q4_K.
+func TestMergeCLIPure(t *testing.T) {
+	w := wideModels(t)
+	dir := t.TempDir()
+	cfg := config(t, dir, wideDella, map[string]string{"w0": w[0], "w1": w[1], "w2": w[2]})
+	out := filepath.Join(dir, "pure.gguf")
+	if text, err := runCLI(t, "merge", cfg, "-o", out, "--type", "Q4_K_M", "--pure", "-q"); err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	m, err := gguf.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for _, tn := range m.Tensors {
+		want := quant.Q4_K
+		if len(tn.Shape) == 1 {
+			want = quant.F32
+		}
+		if tn.Type != want {
+			t.Errorf("%s is %s with --pure, want %s", tn.Name, tn.Type, want)
+		}
+	}
+}
