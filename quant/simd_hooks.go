@@ -24,13 +24,15 @@ var simdDequant = map[Type]dequantFunc{
 }
 
 // simdQuant maps each type to its simd quantizer: the plain conversions,
-// Q8_0, and Q4_K/Q5_K with the sub-block search in simd.QKXSearch8.
+// Q8_0, Q4_K/Q5_K with the sub-block search in simd.QKXSearch8 and Q6_K
+// with it in simd.QXSearch16.
 var simdQuant = map[Type]quantFunc{
 	F16:  func(dst []byte, src []float32, _ int, _ []float32) { simd.F32ToF16(dst, src) },
 	BF16: func(dst []byte, src []float32, _ int, _ []float32) { simd.F32ToBF16(dst, src) },
 	Q8_0: func(dst []byte, src []float32, _ int, _ []float32) { simd.QuantQ8_0(dst, src) },
 	Q4_K: quantizeK(Q4_K, simdBlockQ4K),
 	Q5_K: quantizeK(Q5_K, simdBlockQ5K),
+	Q6_K: quantizeK(Q6_K, simdBlockQ6K),
 }
 
 func init() {
@@ -161,6 +163,52 @@ func simdAffineKBlock(y []byte, x, qw []float32, p simd.QKXParams, L *[QK_K]uint
 		dm := float32(dmin * float32(m))
 		for i, v := range x[32*j : 32*j+32] {
 			L[32*j+i] = uint8(max(0, min(lmax, nearestInt((v+dm)/dl))))
+		}
+	}
+}
+
+// simdBlockQ6K is quantBlockQ6K (kquants_q456.go) with the 16 sub-block
+// searches run at once by simd.QXSearch16; the rest restates quantBlockQ6K.
+func simdBlockQ6K(y []byte, x, qw []float32) {
+	y = y[:210]
+	x = x[:QK_K]
+	var L [QK_K]int8
+	var scales [16]float32
+	simd.QXSearch16(x, qw, L[:], 32, &scales)
+	var maxScale, maxAbs float32
+	for _, s := range scales {
+		if a := qxAbs(s); a > maxAbs {
+			maxAbs, maxScale = a, s
+		}
+	}
+	if maxAbs < groupMaxEps {
+		clear(y)
+		return
+	}
+	iscale := -128 / maxScale
+	kqPutF16(y[208:210], 1/iscale)
+	sc := y[192:208]
+	for j, s := range scales {
+		sc[j] = uint8(int8(min(127, nearestInt(float32(iscale*s)))))
+	}
+	d := kqGetF16(y[208:210])
+	for j := range 16 {
+		dl := d * float32(int8(sc[j]))
+		if dl == 0 {
+			continue
+		}
+		for i, v := range x[16*j : 16*j+16] {
+			L[16*j+i] = int8(max(-32, min(31, nearestInt(v/dl))) + 32)
+		}
+	}
+	ql, qh := y[0:128], y[128:192]
+	for h := range 2 {
+		for l := range 32 {
+			j := 128*h + l
+			q1, q2, q3, q4 := uint8(L[j]), uint8(L[j+32]), uint8(L[j+64]), uint8(L[j+96])
+			ql[64*h+l] = q1&0xf | q3&0xf<<4
+			ql[64*h+l+32] = q2&0xf | q4&0xf<<4
+			qh[32*h+l] = q1>>4 | q2>>4<<2 | q3>>4<<4 | q4>>4<<6
 		}
 	}
 }

@@ -249,3 +249,21 @@ func BenchmarkQKXSearch8(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkQXSearch16 is the Q6_K scale search of one super-block.
+func BenchmarkQXSearch16(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 8))
+	x, w := qxInput(r)
+	L := make([]int8, 256)
+	var s [16]float32
+	for _, name := range Impls() {
+		b.Run(name, func(b *testing.B) {
+			restore, _ := Select(name)
+			defer restore()
+			b.SetBytes(4 * 256)
+			for b.Loop() {
+				QXSearch16(x, w, L, 32, &s)
+			}
+		})
+	}
+}

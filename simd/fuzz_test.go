@@ -226,3 +226,44 @@ func FuzzQKXSearch8(f *testing.F) {
 		}
 	})
 }
+
+// FuzzQXSearch16 runs the Q6_K search on a super-block built from the
+// bytes (finite values; weights or nil).
+func FuzzQXSearch16(f *testing.F) {
+	f.Add(make([]byte, 2048))
+	seedFloats(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v := floatsFrom(b)
+		x, w := make([]float32, 256), make([]float32, 256)
+		for i := range x {
+			if len(v) > 0 {
+				x[i] = v[i%len(v)]
+				w[i] = abs32(v[(i*5+1)%len(v)])
+			}
+			if x[i] != x[i] || math.IsInf(float64(x[i]), 0) || abs32(x[i]) > 1e30 {
+				x[i] = 0
+			}
+			if w[i] != w[i] || w[i] > 1e30 {
+				w[i] = 1
+			}
+		}
+		if len(b)%2 == 0 {
+			w = nil
+		}
+		nmax := []int{32, 4, 8, 16}[len(b)%4]
+		var gs, ws [16]float32
+		gL, wL := make([]int8, 256), make([]int8, 256)
+		QXSearch16(x, w, gL, nmax, &gs)
+		qxSearch16Generic(x, w, wL, nmax, &ws)
+		for j := range gs {
+			if !sameOrNaN(gs[j], ws[j]) {
+				t.Fatalf("sub-block %d: scale %#x, want %#x", j, math.Float32bits(gs[j]), math.Float32bits(ws[j]))
+			}
+		}
+		for i := range gL {
+			if gL[i] != wL[i] {
+				t.Fatalf("L[%d] = %d, want %d", i, gL[i], wL[i])
+			}
+		}
+	})
+}

@@ -52,3 +52,58 @@ func qkxSearch8(x, w []float32, L []uint8, p QKXParams, scales, mins *[8]float32
 		}
 	}
 }
+
+// qxState is the working memory of qxSearch16Asm: element i of sub-block
+// (lane) j at [16*i+j], so element i of all 16 sub-blocks is two 8-lane
+// vectors. Offsets fixed in kquant6_*.s (checked by TestQXStateLayout).
+type qxState struct {
+	x, w   [256]float32 // inputs (w = x² without importance weights)
+	l, aux [256]float32 // best and trial levels l in [-nmax, nmax-1], as floats
+	// per-lane state
+	maxv, scale, best, active [16]float32
+	// clamp bounds as vectors, and nmax
+	lo, hi [8]int32 // -nmax, nmax-1
+	nmax   float32
+}
+
+// qxSearch16Asm runs the Q6_K search on s (AVX2 or NEON).
+//
+//go:noescape
+func qxSearch16Asm(s *qxState)
+
+func qxSearch16(x, w []float32, L []int8, nmax int, scales *[16]float32) {
+	if !useAsm {
+		qxSearch16Generic(x, w, L, nmax, scales)
+		return
+	}
+	var s qxState
+	for j := 0; j < 16; j++ {
+		for i := 0; i < 16; i++ {
+			v := x[16*j+i]
+			s.x[16*i+j] = v
+			if w != nil {
+				s.w[16*i+j] = w[16*j+i]
+			} else {
+				s.w[16*i+j] = v * v
+			}
+		}
+	}
+	for k := range s.lo {
+		s.lo[k], s.hi[k] = int32(-nmax), int32(nmax-1)
+	}
+	s.nmax = float32(nmax)
+	qxSearch16Asm(&s)
+	for j := 0; j < 16; j++ {
+		if s.active[j] == 0 {
+			scales[j] = 0
+			for i := 0; i < 16; i++ {
+				L[16*j+i] = 0
+			}
+			continue
+		}
+		scales[j] = s.scale[j]
+		for i := 0; i < 16; i++ {
+			L[16*j+i] = int8(int32(s.l[16*i+j]) + int32(nmax))
+		}
+	}
+}

@@ -28,3 +28,21 @@ func checkQKXLayout(t *testing.T) {
 		}
 	}
 }
+
+func checkQXLayout(t *testing.T) {
+	var s qxState
+	for _, c := range []struct {
+		name      string
+		got, want uintptr
+	}{
+		{"x", unsafe.Offsetof(s.x), 0}, {"w", unsafe.Offsetof(s.w), 1024}, {"l", unsafe.Offsetof(s.l), 2048},
+		{"aux", unsafe.Offsetof(s.aux), 3072}, {"maxv", unsafe.Offsetof(s.maxv), 4096},
+		{"scale", unsafe.Offsetof(s.scale), 4160}, {"best", unsafe.Offsetof(s.best), 4224},
+		{"active", unsafe.Offsetof(s.active), 4288}, {"lo", unsafe.Offsetof(s.lo), 4352},
+		{"hi", unsafe.Offsetof(s.hi), 4384}, {"nmax", unsafe.Offsetof(s.nmax), 4416},
+	} {
+		if c.got != c.want {
+			t.Errorf("qxState.%s at offset %d, the assembly uses %d", c.name, c.got, c.want)
+		}
+	}
+}

@@ -123,3 +123,69 @@ func TestQKXScalarKnown(t *testing.T) {
 func TestQKXStateLayout(t *testing.T) {
 	checkQKXLayout(t)
 }
+
+// qxInput makes a Q6_K super-block whose 16 sub-blocks exercise
+// make_qx_quants: ordinary, tiny (below GROUP_MAX_EPS), zero, ties in
+// |x| between a positive and a negative value, outliers, and with
+// importance weights (some zero) or nil.
+func qxInput(r *rand.Rand) (x, w []float32) {
+	x, w = make([]float32, 256), make([]float32, 256)
+	for j := 0; j < 16; j++ {
+		kind := r.IntN(7)
+		s := math.Pow(10, -r.Float64()*5)
+		for i := 0; i < 16; i++ {
+			v := r.NormFloat64() * s
+			switch kind {
+			case 1:
+				v *= 1e-12
+			case 2:
+				v = 0
+			case 3: // equal magnitudes of both signs
+				v = s * float64(1-2*(i%2))
+			case 4:
+				if i == 3 {
+					v *= 40
+				}
+			case 5:
+				v = math.Round(v/s*8) * s / 8
+			}
+			x[16*j+i] = float32(v)
+			w[16*j+i] = float32(math.Exp(r.NormFloat64()))
+			if i%5 == 0 && kind == 6 {
+				w[16*j+i] = 0
+			}
+		}
+	}
+	if r.IntN(2) == 0 {
+		w = nil
+	}
+	return x, w
+}
+
+func TestQXSearch16(t *testing.T) {
+	r := rand.New(rand.NewPCG(47, 48))
+	forEachImpl(t, func(t *testing.T) {
+		for _, nmax := range []int{32, 4, 8, 16} {
+			for trial := 0; trial < 300; trial++ {
+				x, w := qxInput(r)
+				var gs, ws [16]float32
+				gL, wL := make([]int8, 256), make([]int8, 256)
+				QXSearch16(x, w, gL, nmax, &gs)
+				qxSearch16Generic(x, w, wL, nmax, &ws)
+				for j := 0; j < 16; j++ {
+					if !sameBits(gs[j], ws[j]) {
+						t.Fatalf("nmax %d sub-block %d: scale %#x, want %#x", nmax, j, math.Float32bits(gs[j]), math.Float32bits(ws[j]))
+					}
+				}
+				for i := range wL {
+					if gL[i] != wL[i] {
+						t.Fatalf("nmax %d: L[%d] = %d, want %d", nmax, i, gL[i], wL[i])
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestQXStateLayout pins the qxState offsets the assembly uses.
+func TestQXStateLayout(t *testing.T) { checkQXLayout(t) }

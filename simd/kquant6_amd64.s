@@ -1,0 +1,192 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// make_qx_quants(rmse_type 1) on the 16 sub-blocks of a Q6_K super-block,
+// one per lane (two 8-lane vectors per element, A = sub-blocks 0-7,
+// B = 8-15), each lane in ggml's sequential order (see qxScalar in
+// kquant6.go). The state is a qxState (kquant_asm.go); its offsets:
+#define QX_X 0
+#define QX_W 1024
+#define QX_L 2048
+#define QX_AUX 3072
+#define QX_MAXV 4096
+#define QX_SCALE 4160
+#define QX_BEST 4224
+#define QX_ACTIVE 4288
+#define QX_LO 4352
+#define QX_HI 4384
+#define QX_NMAX 4416
+
+// QXLEVEL: t = float(clamp(nearest_int(iscale*x), -nmax, nmax-1)).
+#define QXLEVEL(x, iscale, t) \
+	VMULPS    x, iscale, t; \
+	VADDPS    ·magic8(SB), t, t; \
+	VPAND     ·mant8(SB), t, t; \
+	VPSUBD    ·half8(SB), t, t; \
+	VPMINSD   QX_HI(R8), t, t; \
+	VPMAXSD   QX_LO(R8), t, t; \
+	VCVTDQ2PS t, t
+
+// QXSUMS: sumlx += (w*x)*l; suml2 += (w*l)*l for one 8-lane half.
+#define QXSUMS(x, t, w, tmp, sumlx, suml2) \
+	VMULPS x, w, tmp; \
+	VMULPS t, tmp, tmp; \
+	VADDPS tmp, sumlx, sumlx; \
+	VMULPS t, w, w; \
+	VMULPS t, w, w; \
+	VADDPS w, suml2, suml2
+
+// QXTRIAL quantizes with iscale Y12 (A) / Y13 (B), stores the levels at
+// dest and leaves sumlx in Y4/Y5 and suml2 in Y6/Y7.
+#define QXTRIAL(label, dest) \
+	VXORPS  Y4, Y4, Y4; \
+	VXORPS  Y5, Y5, Y5; \
+	VXORPS  Y6, Y6, Y6; \
+	VXORPS  Y7, Y7, Y7; \
+	MOVQ    R8, SI; \
+	MOVQ    $16, CX; \
+label: \
+	VMOVUPS QX_X(SI), Y0; \
+	VMOVUPS QX_X+32(SI), Y8; \
+	QXLEVEL(Y0, Y12, Y1); \
+	QXLEVEL(Y8, Y13, Y9); \
+	VMOVUPS Y1, dest(SI); \
+	VMOVUPS Y9, dest+32(SI); \
+	VMOVUPS QX_W(SI), Y2; \
+	VMOVUPS QX_W+32(SI), Y10; \
+	QXSUMS(Y0, Y1, Y2, Y3, Y4, Y6); \
+	QXSUMS(Y8, Y9, Y10, Y11, Y5, Y7); \
+	ADDQ    $64, SI; \
+	DECQ    CX; \
+	JNZ     label
+
+// func qxSearch16Asm(s *qxState)
+// Requires: AVX2
+TEXT ·qxSearch16Asm(SB), NOSPLIT, $0-8
+	MOVQ s+0(FP), R8
+
+	// amax and the value that has it (first of equals), per lane
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VBROADCASTSS ·c7fffffff(SB), Y15
+	MOVQ         R8, SI
+	MOVQ         $16, CX
+
+amax:
+	VMOVUPS   QX_X(SI), Y4
+	VMOVUPS   QX_X+32(SI), Y5
+	VANDPS    Y15, Y4, Y6
+	VANDPS    Y15, Y5, Y7
+	VCMPPS    $0x1e, Y0, Y6, Y8 // |x| > amax
+	VCMPPS    $0x1e, Y1, Y7, Y9
+	VBLENDVPS Y8, Y6, Y0, Y0
+	VBLENDVPS Y9, Y7, Y1, Y1
+	VBLENDVPS Y8, Y4, Y2, Y2
+	VBLENDVPS Y9, Y5, Y3, Y3
+	ADDQ      $64, SI
+	DECQ      CX
+	JNZ       amax
+
+	VBROADCASTSS ·c26901d7d(SB), Y4
+	VCMPPS       $0x1d, Y4, Y0, Y0 // active: amax >= GROUP_MAX_EPS
+	VCMPPS       $0x1d, Y4, Y1, Y1
+	VMOVUPS      Y0, QX_ACTIVE(R8)
+	VMOVUPS      Y1, QX_ACTIVE+32(R8)
+	VMOVUPS      Y2, QX_MAXV(R8)
+	VMOVUPS      Y3, QX_MAXV+32(R8)
+	VBROADCASTSS QX_NMAX(R8), Y4
+	VBROADCASTSS ·c80000000(SB), Y14
+	VXORPS       Y14, Y4, Y4
+	VDIVPS       Y2, Y4, Y12 // iscale = -nmax/max
+	VDIVPS       Y3, Y4, Y13
+	QXTRIAL(first, QX_L)
+
+	// scale = suml2 != 0 ? sumlx/suml2 : 0; best = scale*sumlx
+	VXORPS  Y15, Y15, Y15
+	VDIVPS  Y6, Y4, Y0
+	VCMPPS  $0x04, Y15, Y6, Y1
+	VANDPS  Y1, Y0, Y0
+	VMULPS  Y4, Y0, Y2
+	VDIVPS  Y7, Y5, Y8
+	VCMPPS  $0x04, Y15, Y7, Y9
+	VANDPS  Y9, Y8, Y8
+	VMULPS  Y5, Y8, Y10
+	VMOVUPS Y0, QX_SCALE(R8)
+	VMOVUPS Y8, QX_SCALE+32(R8)
+	VMOVUPS Y2, QX_BEST(R8)
+	VMOVUPS Y10, QX_BEST+32(R8)
+
+	MOVQ $-9, R9
+
+trial:
+	TESTQ R9, R9
+	JZ    next
+	// iscale = -(nmax + 0.1*is) / max
+	VCVTSI2SSQ   R9, X0, X0
+	VMULSS       ·c3dcccccd(SB), X0, X0
+	VMOVSS       QX_NMAX(R8), X1
+	VADDSS       X0, X1, X0
+	VBROADCASTSS X0, Y0
+	VBROADCASTSS ·c80000000(SB), Y14
+	VXORPS       Y14, Y0, Y0
+	VDIVPS       QX_MAXV(R8), Y0, Y12
+	VDIVPS       QX_MAXV+32(R8), Y0, Y13
+	QXTRIAL(sums, QX_AUX)
+
+	// accept where suml2 > 0 && sumlx*sumlx > best*suml2
+	VXORPS    Y15, Y15, Y15
+	VCMPPS    $0x1e, Y15, Y6, Y0
+	VMULPS    Y4, Y4, Y1
+	VMOVUPS   QX_BEST(R8), Y2
+	VMULPS    Y6, Y2, Y3
+	VCMPPS    $0x1e, Y3, Y1, Y1
+	VANDPS    Y1, Y0, Y0
+	VANDPS    QX_ACTIVE(R8), Y0, Y0
+	VCMPPS    $0x1e, Y15, Y7, Y8
+	VMULPS    Y5, Y5, Y9
+	VMOVUPS   QX_BEST+32(R8), Y10
+	VMULPS    Y7, Y10, Y11
+	VCMPPS    $0x1e, Y11, Y9, Y9
+	VANDPS    Y9, Y8, Y8
+	VANDPS    QX_ACTIVE+32(R8), Y8, Y8
+	VORPS     Y8, Y0, Y1
+	VMOVMSKPS Y1, AX
+	TESTL     AX, AX
+	JZ        next
+	VDIVPS    Y6, Y4, Y1 // new scale
+	VMOVUPS   QX_SCALE(R8), Y3
+	VBLENDVPS Y0, Y1, Y3, Y3
+	VMOVUPS   Y3, QX_SCALE(R8)
+	VMULPS    Y4, Y1, Y1 // new best = scale*sumlx
+	VBLENDVPS Y0, Y1, Y2, Y2
+	VMOVUPS   Y2, QX_BEST(R8)
+	VDIVPS    Y7, Y5, Y9
+	VMOVUPS   QX_SCALE+32(R8), Y11
+	VBLENDVPS Y8, Y9, Y11, Y11
+	VMOVUPS   Y11, QX_SCALE+32(R8)
+	VMULPS    Y5, Y9, Y9
+	VBLENDVPS Y8, Y9, Y10, Y10
+	VMOVUPS   Y10, QX_BEST+32(R8)
+	MOVQ      R8, SI
+	MOVQ      $16, CX
+
+accept:
+	VMOVUPS   QX_L(SI), Y1
+	VBLENDVPS Y0, QX_AUX(SI), Y1, Y1
+	VMOVUPS   Y1, QX_L(SI)
+	VMOVUPS   QX_L+32(SI), Y9
+	VBLENDVPS Y8, QX_AUX+32(SI), Y9, Y9
+	VMOVUPS   Y9, QX_L+32(SI)
+	ADDQ      $64, SI
+	DECQ      CX
+	JNZ       accept
+
+next:
+	INCQ R9
+	CMPQ R9, $9
+	JLE  trial
+	VZEROUPPER
+	RET

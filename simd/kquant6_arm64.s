@@ -1,0 +1,345 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// make_qx_quants(rmse_type 1) on the 16 sub-blocks of a Q6_K super-block,
+// one per lane (four NEON registers per 16-lane vector), each lane in
+// ggml's sequential order: the same algorithm, state layout (qxState) and
+// operand order as kquant6_amd64.s; see qxScalar in kquant6.go. Float and
+// min/max instructions the Go assembler lacks are WORDs with the
+// instruction in the comment (TestNEONWords).
+
+// func qxSearch16Asm(s *qxState)
+TEXT ·qxSearch16Asm(SB), NOSPLIT|NOFRAME, $0-8
+	MOVD   s+0(FP), R8
+	MOVW   $0x4b400000, R6 // 1.5*2^23
+	VDUP   R6, V31.S4
+	MOVW   $0x007fffff, R6
+	VDUP   R6, V30.S4
+	MOVW   $0x00400000, R6
+	VDUP   R6, V29.S4
+	ADD    $4352, R8, R11
+	VLD1   (R11), [V28.S4]
+	ADD    $4384, R8, R11
+	VLD1   (R11), [V27.S4]
+	VEOR   V26.B16, V26.B16, V26.B16
+	MOVW   $0x7fffffff, R6
+	VDUP   R6, V25.S4
+	// amax and the value that has it (first of equals), per lane
+	VEOR   V0.B16, V0.B16, V0.B16
+	VEOR   V1.B16, V1.B16, V1.B16
+	VEOR   V2.B16, V2.B16, V2.B16
+	VEOR   V3.B16, V3.B16, V3.B16
+	VEOR   V4.B16, V4.B16, V4.B16
+	VEOR   V5.B16, V5.B16, V5.B16
+	VEOR   V6.B16, V6.B16, V6.B16
+	VEOR   V7.B16, V7.B16, V7.B16
+	MOVD   R8, R5
+	MOVD   $16, R4
+
+amax:
+	ADD    $0, R5, R11
+	VLD1   (R11), [V8.S4, V9.S4, V10.S4, V11.S4]
+	VAND   V25.B16, V8.B16, V12.B16
+	VAND   V25.B16, V9.B16, V13.B16
+	VAND   V25.B16, V10.B16, V14.B16
+	VAND   V25.B16, V11.B16, V15.B16
+	WORD   $0x6ea0e590 // fcmgt v16.4s, v12.4s, v0.4s
+	WORD   $0x6ea1e5b1 // fcmgt v17.4s, v13.4s, v1.4s
+	WORD   $0x6ea2e5d2 // fcmgt v18.4s, v14.4s, v2.4s
+	WORD   $0x6ea3e5f3 // fcmgt v19.4s, v15.4s, v3.4s
+	VBIT   V16.B16, V12.B16, V0.B16
+	VBIT   V17.B16, V13.B16, V1.B16
+	VBIT   V18.B16, V14.B16, V2.B16
+	VBIT   V19.B16, V15.B16, V3.B16
+	VBIT   V16.B16, V8.B16, V4.B16
+	VBIT   V17.B16, V9.B16, V5.B16
+	VBIT   V18.B16, V10.B16, V6.B16
+	VBIT   V19.B16, V11.B16, V7.B16
+	ADD    $64, R5, R5
+	SUBS   $1, R4, R4
+	BNE    amax
+	MOVW   $0x26901d7d, R6 // GROUP_MAX_EPS
+	VDUP   R6, V24.S4
+	WORD   $0x6e38e400 // fcmge v0.4s, v0.4s, v24.4s
+	WORD   $0x6e38e421 // fcmge v1.4s, v1.4s, v24.4s
+	WORD   $0x6e38e442 // fcmge v2.4s, v2.4s, v24.4s
+	WORD   $0x6e38e463 // fcmge v3.4s, v3.4s, v24.4s
+	ADD    $4288, R8, R11
+	VST1   [V0.S4, V1.S4, V2.S4, V3.S4], (R11)
+	ADD    $4096, R8, R11
+	VST1   [V4.S4, V5.S4, V6.S4, V7.S4], (R11)
+	FMOVS  4416(R8), F24
+	FNEGS  F24, F24
+	VDUP   V24.S[0], V24.S4
+	WORD   $0x6e24ff14 // fdiv v20.4s, v24.4s, v4.4s
+	WORD   $0x6e25ff15 // fdiv v21.4s, v24.4s, v5.4s
+	WORD   $0x6e26ff16 // fdiv v22.4s, v24.4s, v6.4s
+	WORD   $0x6e27ff17 // fdiv v23.4s, v24.4s, v7.4s
+	VEOR   V0.B16, V0.B16, V0.B16
+	VEOR   V1.B16, V1.B16, V1.B16
+	VEOR   V2.B16, V2.B16, V2.B16
+	VEOR   V3.B16, V3.B16, V3.B16
+	VEOR   V4.B16, V4.B16, V4.B16
+	VEOR   V5.B16, V5.B16, V5.B16
+	VEOR   V6.B16, V6.B16, V6.B16
+	VEOR   V7.B16, V7.B16, V7.B16
+	MOVD   R8, R5
+	MOVD   $16, R4
+
+first:
+	ADD    $0, R5, R11
+	VLD1   (R11), [V8.S4, V9.S4, V10.S4, V11.S4]
+	ADD    $1024, R5, R11
+	VLD1   (R11), [V12.S4, V13.S4, V14.S4, V15.S4]
+	WORD   $0x6e28de90 // fmul v16.4s, v20.4s, v8.4s
+	WORD   $0x4e3fd610 // fadd v16.4s, v16.4s, v31.4s
+	VAND   V30.B16, V16.B16, V16.B16
+	VSUB   V29.S4, V16.S4, V16.S4
+	WORD   $0x4ebb6e10 // smin v16.4s, v16.4s, v27.4s
+	WORD   $0x4ebc6610 // smax v16.4s, v16.4s, v28.4s
+	WORD   $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD   $0x6e29deb1 // fmul v17.4s, v21.4s, v9.4s
+	WORD   $0x4e3fd631 // fadd v17.4s, v17.4s, v31.4s
+	VAND   V30.B16, V17.B16, V17.B16
+	VSUB   V29.S4, V17.S4, V17.S4
+	WORD   $0x4ebb6e31 // smin v17.4s, v17.4s, v27.4s
+	WORD   $0x4ebc6631 // smax v17.4s, v17.4s, v28.4s
+	WORD   $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD   $0x6e2aded2 // fmul v18.4s, v22.4s, v10.4s
+	WORD   $0x4e3fd652 // fadd v18.4s, v18.4s, v31.4s
+	VAND   V30.B16, V18.B16, V18.B16
+	VSUB   V29.S4, V18.S4, V18.S4
+	WORD   $0x4ebb6e52 // smin v18.4s, v18.4s, v27.4s
+	WORD   $0x4ebc6652 // smax v18.4s, v18.4s, v28.4s
+	WORD   $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD   $0x6e2bdef3 // fmul v19.4s, v23.4s, v11.4s
+	WORD   $0x4e3fd673 // fadd v19.4s, v19.4s, v31.4s
+	VAND   V30.B16, V19.B16, V19.B16
+	VSUB   V29.S4, V19.S4, V19.S4
+	WORD   $0x4ebb6e73 // smin v19.4s, v19.4s, v27.4s
+	WORD   $0x4ebc6673 // smax v19.4s, v19.4s, v28.4s
+	WORD   $0x4e21da73 // scvtf v19.4s, v19.4s
+	ADD    $2048, R5, R11
+	VST1   [V16.S4, V17.S4, V18.S4, V19.S4], (R11)
+	WORD   $0x6e28dd98 // fmul v24.4s, v12.4s, v8.4s
+	WORD   $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
+	WORD   $0x4e38d400 // fadd v0.4s, v0.4s, v24.4s
+	WORD   $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
+	WORD   $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
+	WORD   $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD   $0x6e29ddb8 // fmul v24.4s, v13.4s, v9.4s
+	WORD   $0x6e31df18 // fmul v24.4s, v24.4s, v17.4s
+	WORD   $0x4e38d421 // fadd v1.4s, v1.4s, v24.4s
+	WORD   $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
+	WORD   $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
+	WORD   $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD   $0x6e2addd8 // fmul v24.4s, v14.4s, v10.4s
+	WORD   $0x6e32df18 // fmul v24.4s, v24.4s, v18.4s
+	WORD   $0x4e38d442 // fadd v2.4s, v2.4s, v24.4s
+	WORD   $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
+	WORD   $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
+	WORD   $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD   $0x6e2bddf8 // fmul v24.4s, v15.4s, v11.4s
+	WORD   $0x6e33df18 // fmul v24.4s, v24.4s, v19.4s
+	WORD   $0x4e38d463 // fadd v3.4s, v3.4s, v24.4s
+	WORD   $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
+	WORD   $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
+	WORD   $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	ADD    $64, R5, R5
+	SUBS   $1, R4, R4
+	BNE    first
+	// scale = suml2 != 0 ? sumlx/suml2 : 0; best = scale*sumlx
+	WORD   $0x6e24fc08 // fdiv v8.4s, v0.4s, v4.4s
+	WORD   $0x6e25fc29 // fdiv v9.4s, v1.4s, v5.4s
+	WORD   $0x6e26fc4a // fdiv v10.4s, v2.4s, v6.4s
+	WORD   $0x6e27fc6b // fdiv v11.4s, v3.4s, v7.4s
+	WORD   $0x4ea0d88c // fcmeq v12.4s, v4.4s, #0.0
+	WORD   $0x4ea0d8ad // fcmeq v13.4s, v5.4s, #0.0
+	WORD   $0x4ea0d8ce // fcmeq v14.4s, v6.4s, #0.0
+	WORD   $0x4ea0d8ef // fcmeq v15.4s, v7.4s, #0.0
+	VBIT   V12.B16, V26.B16, V8.B16
+	VBIT   V13.B16, V26.B16, V9.B16
+	VBIT   V14.B16, V26.B16, V10.B16
+	VBIT   V15.B16, V26.B16, V11.B16
+	WORD   $0x6e20dd10 // fmul v16.4s, v8.4s, v0.4s
+	WORD   $0x6e21dd31 // fmul v17.4s, v9.4s, v1.4s
+	WORD   $0x6e22dd52 // fmul v18.4s, v10.4s, v2.4s
+	WORD   $0x6e23dd73 // fmul v19.4s, v11.4s, v3.4s
+	ADD    $4160, R8, R11
+	VST1   [V8.S4, V9.S4, V10.S4, V11.S4], (R11)
+	ADD    $4224, R8, R11
+	VST1   [V16.S4, V17.S4, V18.S4, V19.S4], (R11)
+	MOVD   $-9, R9
+
+trial:
+	CBZ    R9, next
+	// iscale = -(nmax + 0.1*is) / max
+	SCVTFS R9, F0
+	MOVW   $0x3dcccccd, R6 // 0.1
+	FMOVS  R6, F1
+	FMULS  F1, F0, F0
+	FMOVS  4416(R8), F2
+	FADDS  F0, F2, F0
+	FNEGS  F0, F0
+	VDUP   V0.S[0], V24.S4
+	ADD    $4096, R8, R11
+	VLD1   (R11), [V20.S4, V21.S4, V22.S4, V23.S4]
+	WORD   $0x6e34ff14 // fdiv v20.4s, v24.4s, v20.4s
+	WORD   $0x6e35ff15 // fdiv v21.4s, v24.4s, v21.4s
+	WORD   $0x6e36ff16 // fdiv v22.4s, v24.4s, v22.4s
+	WORD   $0x6e37ff17 // fdiv v23.4s, v24.4s, v23.4s
+	VEOR   V0.B16, V0.B16, V0.B16
+	VEOR   V1.B16, V1.B16, V1.B16
+	VEOR   V2.B16, V2.B16, V2.B16
+	VEOR   V3.B16, V3.B16, V3.B16
+	VEOR   V4.B16, V4.B16, V4.B16
+	VEOR   V5.B16, V5.B16, V5.B16
+	VEOR   V6.B16, V6.B16, V6.B16
+	VEOR   V7.B16, V7.B16, V7.B16
+	MOVD   R8, R5
+	MOVD   $16, R4
+
+sums:
+	ADD    $0, R5, R11
+	VLD1   (R11), [V8.S4, V9.S4, V10.S4, V11.S4]
+	ADD    $1024, R5, R11
+	VLD1   (R11), [V12.S4, V13.S4, V14.S4, V15.S4]
+	WORD   $0x6e28de90 // fmul v16.4s, v20.4s, v8.4s
+	WORD   $0x4e3fd610 // fadd v16.4s, v16.4s, v31.4s
+	VAND   V30.B16, V16.B16, V16.B16
+	VSUB   V29.S4, V16.S4, V16.S4
+	WORD   $0x4ebb6e10 // smin v16.4s, v16.4s, v27.4s
+	WORD   $0x4ebc6610 // smax v16.4s, v16.4s, v28.4s
+	WORD   $0x4e21da10 // scvtf v16.4s, v16.4s
+	WORD   $0x6e29deb1 // fmul v17.4s, v21.4s, v9.4s
+	WORD   $0x4e3fd631 // fadd v17.4s, v17.4s, v31.4s
+	VAND   V30.B16, V17.B16, V17.B16
+	VSUB   V29.S4, V17.S4, V17.S4
+	WORD   $0x4ebb6e31 // smin v17.4s, v17.4s, v27.4s
+	WORD   $0x4ebc6631 // smax v17.4s, v17.4s, v28.4s
+	WORD   $0x4e21da31 // scvtf v17.4s, v17.4s
+	WORD   $0x6e2aded2 // fmul v18.4s, v22.4s, v10.4s
+	WORD   $0x4e3fd652 // fadd v18.4s, v18.4s, v31.4s
+	VAND   V30.B16, V18.B16, V18.B16
+	VSUB   V29.S4, V18.S4, V18.S4
+	WORD   $0x4ebb6e52 // smin v18.4s, v18.4s, v27.4s
+	WORD   $0x4ebc6652 // smax v18.4s, v18.4s, v28.4s
+	WORD   $0x4e21da52 // scvtf v18.4s, v18.4s
+	WORD   $0x6e2bdef3 // fmul v19.4s, v23.4s, v11.4s
+	WORD   $0x4e3fd673 // fadd v19.4s, v19.4s, v31.4s
+	VAND   V30.B16, V19.B16, V19.B16
+	VSUB   V29.S4, V19.S4, V19.S4
+	WORD   $0x4ebb6e73 // smin v19.4s, v19.4s, v27.4s
+	WORD   $0x4ebc6673 // smax v19.4s, v19.4s, v28.4s
+	WORD   $0x4e21da73 // scvtf v19.4s, v19.4s
+	ADD    $3072, R5, R11
+	VST1   [V16.S4, V17.S4, V18.S4, V19.S4], (R11)
+	WORD   $0x6e28dd98 // fmul v24.4s, v12.4s, v8.4s
+	WORD   $0x6e30df18 // fmul v24.4s, v24.4s, v16.4s
+	WORD   $0x4e38d400 // fadd v0.4s, v0.4s, v24.4s
+	WORD   $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
+	WORD   $0x6e30dd8c // fmul v12.4s, v12.4s, v16.4s
+	WORD   $0x4e2cd484 // fadd v4.4s, v4.4s, v12.4s
+	WORD   $0x6e29ddb8 // fmul v24.4s, v13.4s, v9.4s
+	WORD   $0x6e31df18 // fmul v24.4s, v24.4s, v17.4s
+	WORD   $0x4e38d421 // fadd v1.4s, v1.4s, v24.4s
+	WORD   $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
+	WORD   $0x6e31ddad // fmul v13.4s, v13.4s, v17.4s
+	WORD   $0x4e2dd4a5 // fadd v5.4s, v5.4s, v13.4s
+	WORD   $0x6e2addd8 // fmul v24.4s, v14.4s, v10.4s
+	WORD   $0x6e32df18 // fmul v24.4s, v24.4s, v18.4s
+	WORD   $0x4e38d442 // fadd v2.4s, v2.4s, v24.4s
+	WORD   $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
+	WORD   $0x6e32ddce // fmul v14.4s, v14.4s, v18.4s
+	WORD   $0x4e2ed4c6 // fadd v6.4s, v6.4s, v14.4s
+	WORD   $0x6e2bddf8 // fmul v24.4s, v15.4s, v11.4s
+	WORD   $0x6e33df18 // fmul v24.4s, v24.4s, v19.4s
+	WORD   $0x4e38d463 // fadd v3.4s, v3.4s, v24.4s
+	WORD   $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
+	WORD   $0x6e33ddef // fmul v15.4s, v15.4s, v19.4s
+	WORD   $0x4e2fd4e7 // fadd v7.4s, v7.4s, v15.4s
+	ADD    $64, R5, R5
+	SUBS   $1, R4, R4
+	BNE    sums
+	// accept where suml2 > 0 && sumlx*sumlx > best*suml2
+	ADD    $4224, R8, R11
+	VLD1   (R11), [V8.S4, V9.S4, V10.S4, V11.S4]
+	ADD    $4288, R8, R11
+	VLD1   (R11), [V12.S4, V13.S4, V14.S4, V15.S4]
+	WORD   $0x4ea0c890 // fcmgt v16.4s, v4.4s, #0.0
+	WORD   $0x6e20dc14 // fmul v20.4s, v0.4s, v0.4s
+	WORD   $0x6e24dd15 // fmul v21.4s, v8.4s, v4.4s
+	WORD   $0x6eb5e694 // fcmgt v20.4s, v20.4s, v21.4s
+	VAND   V20.B16, V16.B16, V16.B16
+	VAND   V12.B16, V16.B16, V16.B16
+	WORD   $0x4ea0c8b1 // fcmgt v17.4s, v5.4s, #0.0
+	WORD   $0x6e21dc34 // fmul v20.4s, v1.4s, v1.4s
+	WORD   $0x6e25dd35 // fmul v21.4s, v9.4s, v5.4s
+	WORD   $0x6eb5e694 // fcmgt v20.4s, v20.4s, v21.4s
+	VAND   V20.B16, V17.B16, V17.B16
+	VAND   V13.B16, V17.B16, V17.B16
+	WORD   $0x4ea0c8d2 // fcmgt v18.4s, v6.4s, #0.0
+	WORD   $0x6e22dc54 // fmul v20.4s, v2.4s, v2.4s
+	WORD   $0x6e26dd55 // fmul v21.4s, v10.4s, v6.4s
+	WORD   $0x6eb5e694 // fcmgt v20.4s, v20.4s, v21.4s
+	VAND   V20.B16, V18.B16, V18.B16
+	VAND   V14.B16, V18.B16, V18.B16
+	WORD   $0x4ea0c8f3 // fcmgt v19.4s, v7.4s, #0.0
+	WORD   $0x6e23dc74 // fmul v20.4s, v3.4s, v3.4s
+	WORD   $0x6e27dd75 // fmul v21.4s, v11.4s, v7.4s
+	WORD   $0x6eb5e694 // fcmgt v20.4s, v20.4s, v21.4s
+	VAND   V20.B16, V19.B16, V19.B16
+	VAND   V15.B16, V19.B16, V19.B16
+	VORR   V17.B16, V16.B16, V20.B16
+	VORR   V19.B16, V18.B16, V21.B16
+	VORR   V21.B16, V20.B16, V20.B16
+	VMOV   V20.D[0], R6
+	VMOV   V20.D[1], R7
+	ORR    R7, R6, R6
+	CBZ    R6, next
+	WORD   $0x6e24fc14 // fdiv v20.4s, v0.4s, v4.4s
+	WORD   $0x6e25fc35 // fdiv v21.4s, v1.4s, v5.4s
+	WORD   $0x6e26fc56 // fdiv v22.4s, v2.4s, v6.4s
+	WORD   $0x6e27fc77 // fdiv v23.4s, v3.4s, v7.4s
+	ADD    $4160, R8, R11
+	VLD1   (R11), [V12.S4, V13.S4, V14.S4, V15.S4]
+	VBIT   V16.B16, V20.B16, V12.B16
+	VBIT   V17.B16, V21.B16, V13.B16
+	VBIT   V18.B16, V22.B16, V14.B16
+	VBIT   V19.B16, V23.B16, V15.B16
+	ADD    $4160, R8, R11
+	VST1   [V12.S4, V13.S4, V14.S4, V15.S4], (R11)
+	WORD   $0x6e20de94 // fmul v20.4s, v20.4s, v0.4s
+	WORD   $0x6e21deb5 // fmul v21.4s, v21.4s, v1.4s
+	WORD   $0x6e22ded6 // fmul v22.4s, v22.4s, v2.4s
+	WORD   $0x6e23def7 // fmul v23.4s, v23.4s, v3.4s
+	VBIT   V16.B16, V20.B16, V8.B16
+	VBIT   V17.B16, V21.B16, V9.B16
+	VBIT   V18.B16, V22.B16, V10.B16
+	VBIT   V19.B16, V23.B16, V11.B16
+	ADD    $4224, R8, R11
+	VST1   [V8.S4, V9.S4, V10.S4, V11.S4], (R11)
+	MOVD   R8, R5
+	MOVD   $16, R4
+
+accept:
+	ADD    $2048, R5, R11
+	VLD1   (R11), [V8.S4, V9.S4, V10.S4, V11.S4]
+	ADD    $3072, R5, R11
+	VLD1   (R11), [V12.S4, V13.S4, V14.S4, V15.S4]
+	VBIT   V16.B16, V12.B16, V8.B16
+	VBIT   V17.B16, V13.B16, V9.B16
+	VBIT   V18.B16, V14.B16, V10.B16
+	VBIT   V19.B16, V15.B16, V11.B16
+	ADD    $2048, R5, R11
+	VST1   [V8.S4, V9.S4, V10.S4, V11.S4], (R11)
+	ADD    $64, R5, R5
+	SUBS   $1, R4, R4
+	BNE    accept
+
+next:
+	ADD    $1, R9, R9
+	CMP    $9, R9
+	BLE    trial
+	RET
