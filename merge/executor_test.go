@@ -554,6 +554,9 @@ func wideModel(t *testing.T, dir string, i int) string {
 // keep each merged tensor is the importance-weighted quantization of the
 // merged values.
 func TestImatrix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: writes and quantizes random models")
+	}
 	dir := t.TempDir()
 	w0, w1 := wideModel(t, dir, 0), wideModel(t, dir, 1)
 	imPath := filepath.Join(dir, "imatrix.dat")
