@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -20,6 +21,9 @@ import (
 	"github.com/ggufmerge/ggufmerge/merge"
 	"github.com/ggufmerge/ggufmerge/quant/recipe"
 )
+
+// mergeMemoryLimit is the Go heap's soft limit during a merge.
+const mergeMemoryLimit = 384 << 20
 
 func init() {
 	register(&cli.Command{
@@ -99,6 +103,12 @@ func runMerge(c *cli.Context) error {
 	}
 	if c.Bool("dry-run") {
 		return mergeDryRun(c, plan, split)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// Worker buffers are bounded (a fixed budget split between the
+		// workers); the limit stops the garbage collector's headroom from
+		// doubling them, so peak RSS stays low with any --threads.
+		debug.SetMemoryLimit(mergeMemoryLimit)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
