@@ -12,7 +12,7 @@ import (
 type CPUInfo struct {
 	Brand    string
 	Arch     string   // GOARCH
-	Features []string // the features the kernels care about that are present
+	Features []string // the features the kernels care about that are present (NEON = ASIMD)
 	Cores    int      // physical cores, 0 if unknown
 	Threads  int      // logical CPUs, 0 if unknown
 	L1D      int
@@ -43,7 +43,7 @@ func CPU() CPUInfo {
 		{"FMA", cpuid.FMA3}, {"F16C", cpuid.F16C}, {"BMI2", cpuid.BMI2},
 		{"AVX-512F", cpuid.AVX512F}, {"AVX-512BW", cpuid.AVX512BW},
 		{"AVX-512VL", cpuid.AVX512VL}, {"AVX-512BF16", cpuid.AVX512BF16},
-		{"ASIMD", cpuid.ASIMD}, {"FPHP", cpuid.FPHP}, {"ASIMDHP", cpuid.ASIMDHP},
+		{"NEON", cpuid.ASIMD}, {"FPHP", cpuid.FPHP}, {"ASIMDHP", cpuid.ASIMDHP},
 		{"ASIMDDP", cpuid.ASIMDDP}, {"SVE", cpuid.SVE},
 	}
 	for _, f := range wanted {

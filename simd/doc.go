@@ -1,7 +1,10 @@
 // Package simd holds the hot loops of ggufmerge: half-precision conversions,
-// block dequantization, the element-wise merge arithmetic and reductions,
-// each as Go assembly for amd64 (AVX2+FMA+F16C) and arm64 (NEON) with a
-// pure-Go twin that is always compiled.
+// block dequantization, Q8_0 quantization and the K-quant scale searches,
+// the element-wise merge arithmetic (TIES, DARE/DELLA masks, Philox
+// uniforms) and reductions, each as Go assembly for amd64 (AVX2 + F16C)
+// and arm64 (NEON) with a pure-Go twin that is always compiled. No kernel
+// uses FMA: every product that is added is rounded first, as in ggml's
+// x86 build and in the twins.
 //
 // Every kernel gives bitwise the same results on every implementation and
 // architecture: the generic twin fixes the exact float32 operation order
@@ -20,6 +23,10 @@
 // tests and benchmarks run every implementation.
 //
 // simd imports nothing else from ggufmerge; kernels take plain slices.
+// The arm64 files write the NEON instructions Go's assembler lacks as
+// WORD encodings with the instruction as comment; TestNEONWords checks
+// them with llvm-mc, and "go test -run TestNEONWords -update" rewrites a
+// WORD from its comment (write WORD $? for a new one).
 // Exported functions check lengths and panic with a "simd: Name:" message
 // on a mismatch, like crypto/subtle.XORBytes: callers validate untrusted
 // sizes before they get here.
