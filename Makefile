@@ -13,14 +13,21 @@ KERNEL_PKGS := ./simd ./quant ./merge
 export PATH      := $(REF_HOME)/bin:$(PATH)
 export PYTHONPATH := $(REF_HOME)/llama.cpp-src/gguf-py
 export GGUFMERGE_SHARED := $(SHARED)
+# the real llama.cpp (prebuilt, from npm) that the end-to-end tests drive
+LLAMA_HOME ?= $(HOME)/.cache/ggufmerge/llama
+export GGUFMERGE_LLAMA_HOME := $(LLAMA_HOME)
+LLAMA_LIB  := $(LLAMA_HOME)/node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/libllama.v0.5.0.so
 
-.PHONY: build run test vet unit test-purego test-noavx2 test-arm64 cross fuzz ref bench clean
+.PHONY: build run test vet unit test-purego test-noavx2 test-arm64 cross fuzz ref llama bench clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/ggufmerge
 
+# Merge the bundled example models (testdata/) with the example DELLA config, then inspect the result.
 run: build
-	./$(BIN) --help
+	@mkdir -p out
+	./$(BIN) merge examples/della.yml -o out/merged.gguf
+	./$(BIN) inspect out/merged.gguf
 
 vet:
 	$(GO) vet ./...
@@ -29,11 +36,16 @@ vet:
 
 # The whole suite: unit tests (golden data and the real llama.cpp when present),
 # the portable and non-AVX2 paths, arm64 under qemu, cross-builds and short fuzzing.
-test: vet ref unit test-purego test-noavx2 test-arm64 cross fuzz
+test: vet ref llama unit test-purego test-noavx2 test-arm64 cross fuzz
 	@echo "make test: all steps passed"
 
+# With the llama.cpp libraries installed, the end-to-end tests must run (not skip).
 unit:
-	$(GO) test -count=1 ./...
+	GGUFMERGE_LLAMA_REQUIRED=$$([ -f $(LLAMA_LIB) ] && echo 1) $(GO) test -count=1 -timeout 30m ./...
+
+# Installs the pinned prebuilt llama.cpp (npm @node-llama-cpp/linux-x64@3.22.1); exit 3 = skipped (no npm).
+llama:
+	@bash internal/llamacpp/install.sh $(LLAMA_HOME); rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ] || exit $$rc
 
 test-purego:
 	$(GO) test -count=1 -short -tags purego $(KERNEL_PKGS)
@@ -78,8 +90,11 @@ ref:
 		  || { echo "ref: setup failed (see /tmp/ggufmerge-ref-setup.log); reference tests will skip"; tail -5 /tmp/ggufmerge-ref-setup.log; }; \
 	else echo "ref: $(SHARED) not found; reference tests will skip"; fi
 
+# Kernel/method/quantizer benchmarks, then the end-to-end merge benchmark (DELLA of base + 3 Q4_K_M experts
+# vs requantizing one alone, and vs mergekit's algorithm in PyTorch when /usr/bin/python3 has torch).
 bench:
 	$(GO) test -run='^$$' -bench=. -benchtime=1x ./...
+	$(GO) run ./internal/cmd/mergebench $$(/usr/bin/python3 -c 'import torch' 2>/dev/null && echo -torch /usr/bin/python3)
 
 clean:
-	rm -rf bin
+	rm -rf bin out
