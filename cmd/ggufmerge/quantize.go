@@ -94,8 +94,8 @@ func runQuantize(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.ErrWriter, "quantize: %s -> %s (%s, %d of %d tensors converted, %.1f MiB -> %.1f MiB) in %.2f s\n",
-		in, strings.Join(rep.Paths, ", "), rep.FileType.Name(), rep.Converted, rep.Tensors,
+	fmt.Fprintf(c.App.ErrWriter, "quantize: %s -> %s (file type %s, %d of %d tensors converted, %.1f MiB -> %.1f MiB) in %.2f s\n",
+		in, strings.Join(rep.Paths, ", "), rep.FileType, rep.Converted, rep.Tensors,
 		mib(rep.InBytes), mib(rep.OutBytes), time.Since(start).Seconds())
 	return nil
 }
