@@ -96,7 +96,7 @@ func TestQuantizeWritesTypes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log)
 	}
-	if !strings.Contains(log, "blk.1.ffn_down.weight") || !strings.Contains(log, "Q4_K_M") {
+	if !strings.Contains(log, "blk.1.ffn_down.weight") || !strings.Contains(log, "file type Q4_K - Medium") {
 		t.Errorf("progress/summary missing:\n%s", log)
 	}
 	m, err := gguf.Open(out)
