@@ -41,6 +41,11 @@ func (g *iqGrid) point(j int) []int8 { return g.points[g.dim*j : g.dim*j+g.dim] 
 // lookup returns the grid index of code, or -1 and the neighbour list of an
 // off-grid code.
 func (g *iqGrid) lookup(code int) (int, []uint16) {
+	if code < 0 || code >= len(g.index) || g.index[code] == noCode {
+		// only reachable from inputs ggml aborts on (|x| beyond nearest_int's
+		// range, NaN): answer grid point 0 instead of panicking
+		return 0, nil
+	}
 	v := g.index[code]
 	if v >= 0 {
 		return int(v), nil
@@ -190,8 +195,9 @@ var (
 // indexOf is the grid index of the levels L, which the quantizers only ask
 // for levels taken from the grid; ggml aborts otherwise, we return 0.
 func (g *iqGrid) indexOf(L []uint8) int {
-	if v := g.index[groupCode(L, g.bits)]; v >= 0 {
-		return int(v)
+	code := groupCode(L, g.bits)
+	if code < len(g.index) && g.index[code] >= 0 {
+		return int(g.index[code])
 	}
 	return 0
 }
