@@ -8,11 +8,12 @@ package quant
 //
 // Every block rule is split the same way:
 //  1. search: an independent scale (and min) search per sub-block, where
-//     nearly all the time goes. affineKSearch (Q4_K/Q5_K, 8 sub-blocks of
-//     32), q2KSearch, q3KSearch and q6KSearch (16 of 16) fill L, scales,
-//     mins and weight sums from one super-block; each sub-block only reads
-//     its own values, so a SIMD version (issue #6) can run one sub-block
-//     per lane, each lane keeping ggml's sequential order of operations;
+//     nearly all the time goes. kSearch.affine8 (Q4_K/Q5_K, 8 sub-blocks of
+//     32), kSearch.sym16 (Q6_K), q2KSearch and q3KSearch (16 of 16) fill L,
+//     scales and mins from one super-block; each sub-block only reads its
+//     own values, so a SIMD version can run one sub-block per lane, each
+//     lane keeping ggml's sequential order of operations (simd_hooks.go
+//     plugs simd's into the kSearch of the fast quantizers);
 //  2. the super-block scale(s) and the packed sub-block scales;
 //  3. re-quantization of every value with the fp16-rounded scales;
 //  4. bit packing.
@@ -20,9 +21,9 @@ package quant
 func init() {
 	registerQuant(Q2_K, quantizeK(Q2_K, quantBlockQ2K), ImatrixOptional)
 	registerQuant(Q3_K, quantizeK(Q3_K, quantBlockQ3K), ImatrixOptional)
-	registerQuant(Q4_K, quantizeK(Q4_K, quantBlockQ4K), ImatrixOptional)
-	registerQuant(Q5_K, quantizeK(Q5_K, quantBlockQ5K), ImatrixOptional)
-	registerQuant(Q6_K, quantizeK(Q6_K, quantBlockQ6K), ImatrixOptional)
+	registerQuant(Q4_K, quantizeK(Q4_K, portableSearch.blockQ4K), ImatrixOptional)
+	registerQuant(Q5_K, quantizeK(Q5_K, portableSearch.blockQ5K), ImatrixOptional)
+	registerQuant(Q6_K, quantizeK(Q6_K, portableSearch.blockQ6K), ImatrixOptional)
 }
 
 // kBlockFunc quantizes one super-block x into y; qw is nil (the _ref rule)
@@ -79,4 +80,18 @@ func kqPack2(qs []byte, L *[QK_K]uint8) {
 			qs[32*h+l] = L[j] | L[j+32]<<2 | L[j+64]<<4 | L[j+96]<<6
 		}
 	}
+}
+
+// kqMaxScaleMin returns the largest sub-block scale and min, starting from
+// 0 (negative and NaN values never win), as the _ref rules compute them.
+func kqMaxScaleMin(scales, mins []float32) (maxScale, maxMin float32) {
+	for j := range scales {
+		if scales[j] > maxScale {
+			maxScale = scales[j]
+		}
+		if mins[j] > maxMin {
+			maxMin = mins[j]
+		}
+	}
+	return maxScale, maxMin
 }

@@ -65,15 +65,7 @@ func quantBlockQ2K(y []byte, x, qw []float32) {
 // q2KScalesRef quantizes the sub-block scales and mins to 4 bits against
 // their maxima (quantize_row_q2_K_ref).
 func q2KScalesRef(y []byte, scales, mins *[16]float32) {
-	var maxScale, maxMin float32
-	for j := range 16 {
-		if scales[j] > maxScale {
-			maxScale = scales[j]
-		}
-		if mins[j] > maxMin {
-			maxMin = mins[j]
-		}
-	}
+	maxScale, maxMin := kqMaxScaleMin(scales[:], mins[:])
 	sc := y[0:16]
 	if maxScale > 0 {
 		iscale := 15 / maxScale
@@ -134,12 +126,7 @@ func quantBlockQ3K(y []byte, x, qw []float32) {
 	sc := y[96:108]
 	clear(sc)
 	if qw == nil {
-		var maxScale, amax float32
-		for _, s := range scales {
-			if a := qxAbs(s); a > amax {
-				amax, maxScale = a, s
-			}
-		}
+		maxScale, _ := qxMaxAbs(scales[:])
 		if maxScale != 0 {
 			iscale := -32 / maxScale
 			for j, s := range scales {

@@ -5,14 +5,63 @@ package quant
 // Q6_K (210 bytes: ql[128], qh[64], scales[16], d) with 16 symmetric
 // sub-blocks of 16.
 
-// affineKSearch fits each 32-value sub-block of a Q4_K/Q5_K super-block as
-// x ≈ scale*L - min with L in [0, nmax]. Without qw it is the _ref search
-// (weights sqrt(mean x²)+|x|, make_qkx2_quants with the given rmin, rdelta,
-// nstep); with qw the _impl search (weights qw*sqrt(sigma2+x²),
-// make_qkx3_quants(-0.9, 0.05, 36)) that also returns the weight sums.
-func affineKSearch(x, qw []float32, nmax int, rmin, rdelta float32, nstep int, L *[QK_K]uint8, scales, mins, sw *[8]float32) {
-	var w [32]float32
+// kSearch picks the implementation of the sub-block scale searches of
+// Q4_K/Q5_K (affine8: make_qkx2_quants, or make_qkx3_quants when p.V3, on
+// each x[32j:32j+32] with weights w[32j:32j+32]) and Q6_K (sym16:
+// make_qx_quants(16, nmax, rmse_type 1) on each x[16j:16j+16], weights w
+// or x² when nil), the step where nearly all the time goes. The block rules
+// are methods on it, so one copy of the weights, super-block scales,
+// re-quantization and packing serves both sets. affine8 and sym16 are in
+// simd_hooks.go: with simd set they run simd's lane-parallel searches
+// (the same bits), otherwise qkxSearch8 and qxSearch16 below. A flag, not
+// function values: Go must assume that a function value's pointer
+// arguments escape, which put every block's arrays on the heap (10-20%
+// slower).
+type kSearch struct{ simd bool }
+
+var portableSearch = kSearch{}
+
+// qkxParams are the make_qkx2_quants/make_qkx3_quants search parameters
+// (the same fields as simd.QKXParams).
+type qkxParams struct {
+	Nmax   int     // largest level
+	Rmin   float32 // first trial offset
+	Rdelta float32 // trial step
+	Nstep  int     // trials are is = 0..Nstep
+	UseMad bool    // absolute instead of squared error
+	V3     bool    // make_qkx3_quants
+}
+
+func qkxSearch8(x, w []float32, L []uint8, p qkxParams, scales, mins *[8]float32) {
 	var aux [32]uint8
+	for j := range 8 {
+		s := 32 * j
+		scales[j], mins[j] = makeQKXQuants(32, p.Nmax, x[s:s+32], w[s:s+32], L[s:s+32], aux[:],
+			p.Rmin, p.Rdelta, p.Nstep, p.UseMad, p.V3)
+	}
+}
+
+func qxSearch16(x, w []float32, L []int8, nmax int, scales *[16]float32) {
+	for j := range 16 {
+		var wj []float32
+		if w != nil {
+			wj = w[16*j : 16*j+16]
+		}
+		scales[j] = makeQXQuants(16, nmax, x[16*j:16*j+16], L[16*j:16*j+16], 1, wj)
+	}
+}
+
+// The _ref searches of Q4_K and Q5_K; with an imatrix both use
+// make_qkx3_quants(-0.9, 0.05, 36).
+var (
+	q4KParams = qkxParams{Nmax: 15, Rmin: -1, Rdelta: 0.1, Nstep: 20}
+	q5KParams = qkxParams{Nmax: 31, Rmin: -0.5, Rdelta: 0.1, Nstep: 15}
+)
+
+// affineKWeights sets the search weights of a Q4_K/Q5_K super-block:
+// sqrt(mean x²)+|x| per sub-block without qw, qw*sqrt(sigma2+x²) with it
+// (then sw gets each sub-block's weight sum).
+func affineKWeights(w *[QK_K]float32, x, qw []float32, sw *[8]float32) {
 	if qw == nil {
 		for j := range 8 {
 			xs := x[32*j : 32*j+32]
@@ -22,71 +71,82 @@ func affineKSearch(x, qw []float32, nmax int, rmin, rdelta float32, nstep int, L
 			}
 			avX := qxSqrt(sumX2 / 32)
 			for l, v := range xs {
-				w[l] = avX + qxAbs(v)
+				w[32*j+l] = avX + qxAbs(v)
 			}
-			scales[j], mins[j] = makeQKX2Quants(32, nmax, xs, w[:], L[32*j:32*j+32], aux[:], rmin, rdelta, nstep, false)
 		}
 		return
 	}
 	sigma2 := kqSigma2x2(x)
 	for j := range 8 {
-		xs := x[32*j : 32*j+32]
-		sw[j] = kqImatrixWeights(w[:], xs, qw[32*j:32*j+32], sigma2)
-		scales[j], mins[j] = makeQKX3Quants(32, nmax, xs, w[:], L[32*j:32*j+32], aux[:], -0.9, 0.05, 36, false)
+		sw[j] = kqImatrixWeights(w[32*j:32*j+32], x[32*j:32*j+32], qw[32*j:32*j+32], sigma2)
 	}
 }
 
 // affineKBlock runs the Q4_K/Q5_K rule on one super-block up to the final
-// L values; y gets d, dmin and the packed scales.
-func affineKBlock(y []byte, x, qw []float32, nmax int, rmin, rdelta float32, nstep int, L *[QK_K]uint8) {
+// L values; y gets d, dmin and the packed scales. qw nil is the _ref rule
+// with the search parameters p, otherwise the _impl rule.
+func (s kSearch) affineKBlock(y []byte, x, qw []float32, p qkxParams, L *[QK_K]uint8) {
+	var w [QK_K]float32
 	var scales, mins, sw [8]float32
-	affineKSearch(x, qw, nmax, rmin, rdelta, nstep, L, &scales, &mins, &sw)
-	sc := y[4:16]
-	if qw == nil {
-		var maxScale, maxMin float32
-		for j := range 8 {
-			if scales[j] > maxScale {
-				maxScale = scales[j]
-			}
-			if mins[j] > maxMin {
-				maxMin = mins[j]
-			}
-		}
-		var invScale, invMin float32
-		if maxScale > 0 {
-			invScale = 63 / maxScale
-		}
-		if maxMin > 0 {
-			invMin = 63 / maxMin
-		}
-		for j := range 8 {
-			ls := min(63, uint8(nearestInt(float32(invScale*scales[j]))))
-			lm := min(63, uint8(nearestInt(float32(invMin*mins[j]))))
-			kqPutScaleMin(sc, j, ls, lm)
-		}
-		kqPutF16(y[0:2], maxScale/63)
-		kqPutF16(y[2:4], maxMin/63)
-	} else {
-		var Ls, Lm [8]uint8
-		dBlock := makeQPQuants(8, 63, scales[:], Ls[:], sw[:])
-		mBlock := makeQPQuants(8, 63, mins[:], Lm[:], sw[:])
-		for j := range 8 {
-			// ggml's Q5_K clamps to 63 here and Q4_K does not; they can
-			// only differ on wrapped (negative-input) values.
-			ls, lm := Ls[j], Lm[j]
-			if nmax == 31 {
-				ls, lm = min(63, ls), min(63, lm)
-			}
-			kqPutScaleMin(sc, j, ls, lm)
-		}
-		kqPutF16(y[0:2], dBlock)
-		kqPutF16(y[2:4], mBlock)
+	affineKWeights(&w, x, qw, &sw)
+	if qw != nil {
+		p.Rmin, p.Rdelta, p.Nstep, p.V3 = -0.9, 0.05, 36, true
 	}
+	s.affine8(x, w[:], L[:], p, &scales, &mins)
+	if qw == nil {
+		affineKScalesRef(y, &scales, &mins)
+	} else {
+		affineKScalesImpl(y, &scales, &mins, &sw, p.Nmax)
+	}
+	affineKRequant(L, y, x, p.Nmax)
+}
+
+// affineKScalesRef quantizes the sub-block scales and mins to 6 bits
+// against their maxima (quantize_row_q4_K_ref / q5_K_ref).
+func affineKScalesRef(y []byte, scales, mins *[8]float32) {
+	maxScale, maxMin := kqMaxScaleMin(scales[:], mins[:])
+	var invScale, invMin float32
+	if maxScale > 0 {
+		invScale = 63 / maxScale
+	}
+	if maxMin > 0 {
+		invMin = 63 / maxMin
+	}
+	for j := range 8 {
+		ls := min(63, uint8(nearestInt(float32(invScale*scales[j]))))
+		lm := min(63, uint8(nearestInt(float32(invMin*mins[j]))))
+		kqPutScaleMin(y[4:16], j, ls, lm)
+	}
+	kqPutF16(y[0:2], maxScale/63)
+	kqPutF16(y[2:4], maxMin/63)
+}
+
+// affineKScalesImpl quantizes the sub-block scales and mins with
+// make_qp_quants weighted by the sub-block weight sums (the _impl rule).
+func affineKScalesImpl(y []byte, scales, mins, sw *[8]float32, nmax int) {
+	var Ls, Lm [8]uint8
+	dBlock := makeQPQuants(8, 63, scales[:], Ls[:], sw[:])
+	mBlock := makeQPQuants(8, 63, mins[:], Lm[:], sw[:])
+	for j := range 8 {
+		// ggml's Q5_K clamps to 63 here and Q4_K does not; they can
+		// only differ on wrapped (negative-input) values.
+		ls, lm := Ls[j], Lm[j]
+		if nmax == 31 {
+			ls, lm = min(63, ls), min(63, lm)
+		}
+		kqPutScaleMin(y[4:16], j, ls, lm)
+	}
+	kqPutF16(y[0:2], dBlock)
+	kqPutF16(y[2:4], mBlock)
+}
+
+// affineKRequant re-quantizes x with the fp16-rounded scales stored in y.
+func affineKRequant(L *[QK_K]uint8, y []byte, x []float32, nmax int) {
 	d := kqGetF16(y[0:2])
 	dmin := kqGetF16(y[2:4])
 	lmax := int32(nmax)
 	for j := range 8 {
-		s, m := kqScaleMin(sc, j)
+		s, m := kqScaleMin(y[4:16], j)
 		dl := d * float32(s)
 		if dl == 0 {
 			continue // keep the search's L, as ggml does
@@ -98,11 +158,11 @@ func affineKBlock(y []byte, x, qw []float32, nmax int, rmin, rdelta float32, nst
 	}
 }
 
-func quantBlockQ4K(y []byte, x, qw []float32) {
+func (s kSearch) blockQ4K(y []byte, x, qw []float32) {
 	y = y[:144]
 	x = x[:QK_K]
 	var L [QK_K]uint8
-	affineKBlock(y, x, qw, 15, -1, 0.1, 20, &L)
+	s.affineKBlock(y, x, qw, q4KParams, &L)
 	qs := y[16:144]
 	for c := range 4 {
 		for l := range 32 {
@@ -111,11 +171,11 @@ func quantBlockQ4K(y []byte, x, qw []float32) {
 	}
 }
 
-func quantBlockQ5K(y []byte, x, qw []float32) {
+func (s kSearch) blockQ5K(y []byte, x, qw []float32) {
 	y = y[:176]
 	x = x[:QK_K]
 	var L [QK_K]uint8
-	affineKBlock(y, x, qw, 31, -0.5, 0.1, 15, &L)
+	s.affineKBlock(y, x, qw, q5KParams, &L)
 	qh := y[16:48]
 	qs := y[48:176]
 	clear(qh)
@@ -158,31 +218,16 @@ func kqScaleMin(sc []byte, j int) (s, m uint8) {
 
 func kqGetF16(b []byte) float32 { return FP16ToFP32(uint16(b[0]) | uint16(b[1])<<8) }
 
-// q6KSearch finds each 16-value sub-block's symmetric scale with nmax 32
-// (make_qx_quants, rmse_type 1): weights x² without qw, the raw importance
-// weights with it. L gets values 0..63.
-func q6KSearch(x, qw []float32, L *[QK_K]int8, scales *[16]float32) {
-	for j := range 16 {
-		var w []float32
-		if qw != nil {
-			w = qw[16*j : 16*j+16]
-		}
-		scales[j] = makeQXQuants(16, 32, x[16*j:16*j+16], L[16*j:16*j+16], 1, w)
-	}
-}
-
-func quantBlockQ6K(y []byte, x, qw []float32) {
+// blockQ6K: each 16-value sub-block gets a symmetric scale with nmax 32
+// (weights x² without qw, the raw importance weights with it), then an
+// int8 scale against the largest; L holds values 0..63.
+func (s kSearch) blockQ6K(y []byte, x, qw []float32) {
 	y = y[:210]
 	x = x[:QK_K]
 	var L [QK_K]int8
 	var scales [16]float32
-	q6KSearch(x, qw, &L, &scales)
-	var maxScale, maxAbs float32
-	for _, s := range scales {
-		if a := qxAbs(s); a > maxAbs {
-			maxAbs, maxScale = a, s
-		}
-	}
+	s.sym16(x, qw, L[:], 32, &scales)
+	maxScale, maxAbs := qxMaxAbs(scales[:])
 	if maxAbs < groupMaxEps {
 		clear(y)
 		return
@@ -190,8 +235,8 @@ func quantBlockQ6K(y []byte, x, qw []float32) {
 	iscale := -128 / maxScale
 	kqPutF16(y[208:210], 1/iscale)
 	sc := y[192:208]
-	for j, s := range scales {
-		sc[j] = uint8(int8(min(127, nearestInt(float32(iscale*s)))))
+	for j, v := range scales {
+		sc[j] = uint8(int8(min(127, nearestInt(float32(iscale*v)))))
 	}
 	d := kqGetF16(y[208:210])
 	for j := range 16 {
@@ -203,6 +248,11 @@ func quantBlockQ6K(y []byte, x, qw []float32) {
 			L[16*j+i] = int8(max(-32, min(31, nearestInt(v/dl))) + 32)
 		}
 	}
+	q6KPack(y, &L)
+}
+
+// q6KPack stores the 6-bit levels: low nibbles in ql, high 2 bits in qh.
+func q6KPack(y []byte, L *[QK_K]int8) {
 	ql := y[0:128]
 	qh := y[128:192]
 	for h := range 2 {

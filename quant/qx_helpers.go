@@ -34,6 +34,17 @@ func qxWeight(x float32, rmseType int) float32 {
 	return qxSqrt(qxAbs(x))
 }
 
+// qxMaxAbs returns the first value of largest magnitude and that
+// magnitude (0, 0 when all are 0 or NaN).
+func qxMaxAbs(x []float32) (maxv, amax float32) {
+	for _, v := range x {
+		if ax := qxAbs(v); ax > amax {
+			amax, maxv = ax, v
+		}
+	}
+	return maxv, amax
+}
+
 // clampQX is max(-nmax, min(nmax-1, l)).
 func clampQX(l, nmax int32) int32 { return max(-nmax, min(nmax-1, l)) }
 
@@ -45,12 +56,7 @@ func clampQX(l, nmax int32) int32 { return max(-nmax, min(nmax-1, l)) }
 func makeQXQuants(n, nmax int, x []float32, L []int8, rmseType int, qw []float32) float32 {
 	x = x[:n]
 	L = L[:n]
-	var maxv, amax float32
-	for _, v := range x {
-		if ax := qxAbs(v); ax > amax {
-			amax, maxv = ax, v
-		}
-	}
+	maxv, amax := qxMaxAbs(x)
 	if amax < groupMaxEps {
 		clear(L)
 		return 0
@@ -135,12 +141,7 @@ func qxTrial(x, w []float32, iscale float32, nmax int32) (sumlx, suml2 float32) 
 func makeQ3Quants(n, nmax int, x []float32, L []int8, doRmse bool) float32 {
 	x = x[:n]
 	L = L[:n]
-	var maxv, amax float32
-	for _, v := range x {
-		if ax := qxAbs(v); ax > amax {
-			amax, maxv = ax, v
-		}
-	}
+	maxv, amax := qxMaxAbs(x)
 	if amax < groupMaxEps {
 		clear(L)
 		return 0
