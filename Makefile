@@ -74,13 +74,7 @@ cross:
 	CGO_ENABLED=0 $(GO) build -tags purego -o /dev/null ./cmd/ggufmerge
 
 fuzz:
-	@set -e; grep -rl --include='*_test.go' '^func Fuzz' . | while read f; do \
-		pkg=./$$(dirname $$f); \
-		for fn in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | sed 's/func //'); do \
-			echo "== fuzz $$pkg $$fn ($(FUZZTIME))"; \
-			$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=200x $$pkg || exit 1; \
-		done; \
-	done
+	FUZZTIME=$(FUZZTIME) GO=$(GO) bash .ci/fuzz.sh
 
 # The reference llama.cpp/ggml toolkit from ../shared (tests that use it skip without it).
 ref:
