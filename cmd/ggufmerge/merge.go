@@ -50,7 +50,7 @@ and the whole layout fixed), then streamed with --threads workers; the output
 bytes do not depend on the thread count. The output file appears only when
 complete: on any error or Ctrl-C nothing is left behind and an existing
 OUT.gguf is untouched.`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output `FILE` (.gguf)"},
 			&cli.StringFlag{Name: "type", Value: "keep", Usage: "output `TYPE`: keep (the base's type per tensor) or a llama-quantize type (Q4_K_M, Q8_0, F16, ...)"},
 			&cli.BoolFlag{Name: "pure", Usage: "no per-tensor mixture: every quantizable tensor gets TYPE's default type"},
@@ -64,11 +64,10 @@ OUT.gguf is untouched.`,
 			&cli.IntFlag{Name: "threads", Aliases: []string{"t"}, Usage: "worker threads (default: all CPUs); the output does not depend on it"},
 			&cli.Uint64Flag{Name: "seed", Value: merge.DefaultSeed, Usage: "seed of the random drop masks (dare_*, della*)"},
 			&cli.StringFlag{Name: "name", Usage: "general.name of the output (default: the output file name)"},
-			&cli.StringFlag{Name: "split-max-size", Usage: "split the output into shards of at most `SIZE` (e.g. 4G), as gguf-split"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan (per tensor: inputs' types, method, parameters, output type) and the expected size, then exit"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress and no summary (warnings still go to stderr)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the summary (or with --dry-run the plan) as JSON on stdout"},
-		},
+		}, splitFlags()...),
 		Action: runMerge,
 	})
 }
@@ -92,11 +91,9 @@ func runMerge(c *cli.Context) error {
 		return err
 	}
 	defer plan.Close()
-	var split gguf.WriterOptions
-	if s := c.String("split-max-size"); s != "" {
-		if split.SplitMaxBytes, err = gguf.ParseSize(s); err != nil {
-			return fmt.Errorf("merge: --split-max-size: %w", err)
-		}
+	split, err := splitOptions(c)
+	if err != nil {
+		return fmt.Errorf("merge: %w", err)
 	}
 	for _, w := range plan.Warnings {
 		fmt.Fprintln(c.App.ErrWriter, "warning:", w)

@@ -37,7 +37,7 @@ silences it). llama-quantize refuses such input unless given --allow-requantize.
 
 IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS, IQ2_S, IQ2_M and Q2_K_S need --imatrix (GGUF or
 legacy .dat imatrix files both work). Options must come before IN OUT TYPE.`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "imatrix", Usage: "importance matrix `FILE` (llama-imatrix output, GGUF or legacy .dat)"},
 			&cli.StringSliceFlag{Name: "include-weights", Usage: "use the importance matrix only for tensors whose name contains `TEXT` (repeatable)"},
 			&cli.StringSliceFlag{Name: "exclude-weights", Usage: "do not use the importance matrix for tensors whose name contains `TEXT` (repeatable)"},
@@ -48,10 +48,9 @@ legacy .dat imatrix files both work). Options must come before IN OUT TYPE.`,
 			&cli.BoolFlag{Name: "leave-output-tensor", Usage: "keep output.weight as it is"},
 			&cli.BoolFlag{Name: "allow-requantize", Usage: "acknowledge requantizing quantized input (silences the note)"},
 			&cli.IntFlag{Name: "threads", Aliases: []string{"t"}, Usage: "worker threads (default: all CPUs); the output does not depend on it"},
-			&cli.StringFlag{Name: "split-max-size", Usage: "split the output into shards of at most `SIZE` (e.g. 4G, 500M), as gguf-split"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the type of every tensor and the output size without writing"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress lines"},
-		},
+		}, splitFlags()...),
 		Action: runQuantize,
 	})
 }
@@ -130,10 +129,8 @@ func quantizeOptions(c *cli.Context, typeArg string) (recipe.Options, error) {
 	if opts.TensorTypes, err = tensorTypeRules(c.StringSlice("tensor-type")); err != nil {
 		return opts, err
 	}
-	if s := c.String("split-max-size"); s != "" {
-		if opts.Split.SplitMaxBytes, err = gguf.ParseSize(s); err != nil {
-			return opts, fmt.Errorf("--split-max-size: %w", err)
-		}
+	if opts.Split, err = splitOptions(c); err != nil {
+		return opts, err
 	}
 	return opts, loadImatrixFlag(c, &opts)
 }
