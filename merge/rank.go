@@ -1,10 +1,22 @@
 package merge
 
-// sortByKey returns the indices 0..len(keys)-1 ordered by (key ascending,
-// index ascending): a stable LSD radix sort on 31-bit keys (|x| bits), O(n),
+// sortByKey returns the items key<<32 | index of keys (|x| bits, 31 used)
+// in (key ascending, index ascending) order: a stable LSD radix sort, O(n),
 // in three digits of 11, 11 and 9 bits. Digits that are equal for every key
 // are skipped. The result aliases s's buffers and is valid until the next call.
 func sortByKey(keys []uint32, s *Scratch) []uint64 {
+	return radixByKey(keys, nil, s)
+}
+
+// rankByKey sets rank[j] to the position of element j in the order of
+// sortByKey: the last counting pass stores positions instead of moving items.
+func rankByKey(rank, keys []uint32, s *Scratch) {
+	radixByKey(keys, rank[:len(keys)], s)
+}
+
+// radixByKey sorts the items of keys; with rank != nil the last pass writes
+// each item's position to rank instead (the items are then left unsorted).
+func radixByKey(keys, rank []uint32, s *Scratch) []uint64 {
 	n := len(keys)
 	a := growU64(s.u64[0], n)
 	b := growU64(s.u64[1], n)
@@ -19,6 +31,17 @@ func sortByKey(keys []uint32, s *Scratch) []uint64 {
 		hist[1][(k>>11)&2047]++
 		hist[2][k>>22]++
 	}
+	last := -1
+	for d := range hist {
+		if !skipDigit(&hist[d], n) {
+			last = d
+		}
+	}
+	if last < 0 && rank != nil {
+		for j := range rank {
+			rank[j] = uint32(j) // all keys equal: index order
+		}
+	}
 	for d, shift := range [3]uint{32, 43, 54} {
 		h := &hist[d]
 		if skipDigit(h, n) {
@@ -29,6 +52,14 @@ func sortByKey(keys []uint32, s *Scratch) []uint64 {
 			c := h[i]
 			h[i] = pos
 			pos += c
+		}
+		if d == last && rank != nil {
+			for _, v := range a {
+				dig := (v >> shift) & 2047
+				rank[uint32(v)] = h[dig]
+				h[dig]++
+			}
+			break
 		}
 		for _, v := range a {
 			dig := (v >> shift) & 2047

@@ -2,6 +2,8 @@ package merge
 
 import (
 	"hash/fnv"
+
+	"github.com/ggufmerge/ggufmerge/simd"
 )
 
 // DefaultSeed is the seed used when the user gives none (printed by the CLI).
@@ -53,48 +55,21 @@ const (
 	philoxW1 = 0xBB67AE85
 )
 
-// philox4x32 runs the 10-round Philox4x32 bijection on counter c with key k.
+// philox4x32 runs the 10-round Philox4x32 bijection on counter c with key k:
+// the scalar definition the known-answer tests and simd's kernel are held to.
 func philox4x32(c [4]uint32, k0, k1 uint32) [4]uint32 {
-	a, b, d, e := philoxBlock(c[0], c[1], c[2], c[3], k0, k1)
-	return [4]uint32{a, b, d, e}
-}
-
-// philoxBlock is philox4x32 on scalars (kept in registers).
-func philoxBlock(c0, c1, c2, c3, k0, k1 uint32) (uint32, uint32, uint32, uint32) {
 	for r := 0; r < 10; r++ {
-		p0 := uint64(philoxM0) * uint64(c0)
-		p1 := uint64(philoxM1) * uint64(c2)
-		c0, c1, c2, c3 = uint32(p1>>32)^c1^k0, uint32(p1), uint32(p0>>32)^c3^k1, uint32(p0)
+		p0 := uint64(philoxM0) * uint64(c[0])
+		p1 := uint64(philoxM1) * uint64(c[2])
+		c = [4]uint32{uint32(p1>>32) ^ c[1] ^ k0, uint32(p1), uint32(p0>>32) ^ c[3] ^ k1, uint32(p0)}
 		k0 += philoxW0
 		k1 += philoxW1
 	}
-	return c0, c1, c2, c3
+	return c
 }
 
-// Fill implements Uniforms.
+// Fill implements Uniforms, whole rows at a time in simd.PhiloxUniforms
+// (the same draws as the scalar philox4x32, eight blocks per step).
 func (p Philox) Fill(u []float32, model int, row int64, col0 int) {
-	const scale = 1.0 / (1 << 24)
-	c1, c2, c3 := uint32(row), uint32(uint64(row)>>32), uint32(model)
-	j, k := col0, 0
-	// Whole groups of four first, then any partial group at either end.
-	for ; j&3 != 0 && k < len(u); j, k = j+1, k+1 {
-		u[k] = p.one(j, c1, c2, c3)
-	}
-	for ; k+4 <= len(u); j, k = j+4, k+4 {
-		a, b, c, d := philoxBlock(uint32(j>>2), c1, c2, c3, p.k0, p.k1)
-		v := u[k : k+4 : k+4]
-		v[0] = float32(a>>8) * scale
-		v[1] = float32(b>>8) * scale
-		v[2] = float32(c>>8) * scale
-		v[3] = float32(d>>8) * scale
-	}
-	for ; k < len(u); j, k = j+1, k+1 {
-		u[k] = p.one(j, c1, c2, c3)
-	}
-}
-
-// one returns the draw for column j alone.
-func (p Philox) one(j int, c1, c2, c3 uint32) float32 {
-	w := philox4x32([4]uint32{uint32(j >> 2), c1, c2, c3}, p.k0, p.k1)
-	return float32(w[j&3]>>8) * (1.0 / (1 << 24))
+	simd.PhiloxUniforms(u, p.k0, p.k1, uint32(row), uint32(uint64(row)>>32), uint32(model), col0)
 }

@@ -306,6 +306,25 @@ func (c *rankCut) endLow(r *rankSelect) bool {
 	return c.need > 0
 }
 
+// bounds describes the cut over one row of n elements starting at flat index
+// first: element j of the row is among the first q exactly when its key is
+// below lo for j < split and below hi for j >= split (the key-v elements
+// with index < cutIdx are in, so lo = v+1 and hi = v). Bounds are int64 so
+// that "below 2^32" (every key) and "below 0" (none) can be said.
+func (c *rankCut) bounds(first uint64, n int) (split int, lo, hi int64) {
+	switch {
+	case c.none:
+		return 0, 0, 0
+	case c.all:
+		return 0, 1 << 32, 1 << 32
+	}
+	split = n
+	if c.cutIdx < first+uint64(n) {
+		split = int(c.cutIdx - min(c.cutIdx, first))
+	}
+	return split, int64(c.v) + 1, int64(c.v)
+}
+
 // inFirst reports whether the element (key, index) is among the first q.
 func (c *rankCut) inFirst(key uint32, idx uint64) bool {
 	switch {

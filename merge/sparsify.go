@@ -3,6 +3,8 @@ package merge
 import (
 	"errors"
 	"fmt"
+
+	"github.com/ggufmerge/ggufmerge/simd"
 )
 
 // sparsifier prunes (and rescales) one model's task vector, row by row.
@@ -124,9 +126,10 @@ func (b *bernoulli) observeRow(row int64, delta []float32, s *Scratch) {
 	b.rng.Fill(u, b.model, row, 0)
 	m := s.floats(slotTmp, len(delta))
 	KeepBelow(m, delta, u, b.p)
+	before, after := sumAbs2(delta, m)
 	l := b.l1.at(row)
-	l.before += SumAbs(delta)
-	l.after += SumAbs(m)
+	l.before += before
+	l.after += after
 }
 
 func (b *bernoulli) endPass() {
@@ -154,12 +157,13 @@ func (b *bernoulli) apply(dst, delta []float32, row int64, s *Scratch) []float32
 // |delta| rank r (1..n, ties by index) is kept with probability
 // (d-eps) + 2eps(r-1)/(n-1).
 type magprune struct {
-	model int
-	ptab  []float32 // keep probability by 0-based rank
-	mode  rescaleMode
-	rng   Uniforms
-	pass  bool
-	l1    l1Groups
+	model        int
+	ptab         []float32 // keep probability by 0-based rank
+	lo, eps, den float32   // the same probabilities as simd.MagPrune computes them
+	mode         rescaleMode
+	rng          Uniforms
+	pass         bool
+	l1           l1Groups
 }
 
 func newMagprune(lay *layout, model int, d, eps float64, mode rescaleMode, rng Uniforms) (sparsifier, error) {
@@ -172,8 +176,9 @@ func newMagprune(lay *layout, model int, d, eps float64, mode rescaleMode, rng U
 	if d+eps >= 1 || d-eps <= 0 {
 		return nil, errEpsilon
 	}
-	return &magprune{model: model, ptab: magpruneProbs(lay.rowLen, d, eps), mode: mode, rng: rng,
-		pass: mode == rescaleL1, l1: newL1Groups(lay)}, nil
+	return &magprune{model: model, ptab: magpruneProbs(lay.rowLen, d, eps),
+		lo: f32(d - eps), eps: f32(eps), den: float32(lay.rowLen - 1),
+		mode: mode, rng: rng, pass: mode == rescaleL1, l1: newL1Groups(lay)}, nil
 }
 
 // magpruneProbs computes the keep probability of each 0-based rank in float32
@@ -201,28 +206,49 @@ func (m *magprune) maxPasses() int {
 	return 0
 }
 
+// ranks returns the 0-based |delta| rank of each element (ties by index).
+func ranks(delta []float32, s *Scratch) []uint32 {
+	n := len(delta)
+	s.u32 = growU32(s.u32, 2*n)
+	keys, rank := s.u32[:n], s.u32[n:]
+	AbsKeys(keys, delta)
+	rankByKey(rank, keys, s)
+	return rank
+}
+
 // probs fills the per-element keep probabilities of one row from its ranks.
 func (m *magprune) probs(delta []float32, s *Scratch) []float32 {
-	n := len(delta)
-	s.u32 = growU32(s.u32, n)
-	AbsKeys(s.u32, delta)
-	order := sortByKey(s.u32, s)
-	p := s.floats(slotP, n)
-	for q, v := range order {
-		p[uint32(v)] = m.ptab[q]
+	rank := ranks(delta, s)
+	p := s.floats(slotP, len(delta))
+	for j, q := range rank {
+		p[j] = m.ptab[q]
 	}
 	return p
 }
 
-func (m *magprune) observeRow(row int64, delta []float32, s *Scratch) {
-	p := m.probs(delta, s)
+// drop writes the pruned row to dst, each survivor divided by its keep
+// probability when div. simd.MagPrune computes the probabilities from the
+// ranks exactly as magpruneProbs does; a one-element row (0/0) uses ptab.
+func (m *magprune) drop(dst, delta []float32, row int64, s *Scratch, div bool) {
 	u := s.floats(slotU, len(delta))
 	m.rng.Fill(u, m.model, row, 0)
+	switch {
+	case len(delta) > 1:
+		simd.MagPrune(dst, delta, ranks(delta, s), u, m.lo, m.eps, m.den, div)
+	case div:
+		KeepBelowEachDiv(dst, delta, u, m.probs(delta, s))
+	default:
+		KeepBelowEach(dst, delta, u, m.probs(delta, s))
+	}
+}
+
+func (m *magprune) observeRow(row int64, delta []float32, s *Scratch) {
 	k := s.floats(slotTmp, len(delta))
-	KeepBelowEach(k, delta, u, p)
+	m.drop(k, delta, row, s, false)
+	before, after := sumAbs2(delta, k)
 	l := m.l1.at(row)
-	l.before += SumAbs(delta)
-	l.after += SumAbs(k)
+	l.before += before
+	l.after += after
 }
 
 func (m *magprune) endPass() {
@@ -233,14 +259,7 @@ func (m *magprune) endPass() {
 }
 
 func (m *magprune) apply(dst, delta []float32, row int64, s *Scratch) []float32 {
-	p := m.probs(delta, s)
-	u := s.floats(slotU, len(delta))
-	m.rng.Fill(u, m.model, row, 0)
-	if m.mode == rescaleProb {
-		KeepBelowEachDiv(dst, delta, u, p)
-		return dst
-	}
-	KeepBelowEach(dst, delta, u, p)
+	m.drop(dst, delta, row, s, m.mode == rescaleProb)
 	if m.mode == rescaleL1 {
 		m.l1.at(row).apply(dst)
 	}
@@ -309,17 +328,12 @@ func (m *magnitude) endPass() {
 	m.l1g.finish()
 }
 
-func (m *magnitude) apply(dst, delta []float32, row int64, s *Scratch) []float32 {
-	keys := invertedKeys(delta, s)
-	first := m.lay.groupFirst(row)
+func (m *magnitude) apply(dst, delta []float32, row int64, _ *Scratch) []float32 {
 	c := &m.sels[m.lay.group(row)].cuts[0]
-	for j, k := range keys {
-		if c.inFirst(k, first+uint64(j)) {
-			dst[j] = delta[j]
-		} else {
-			dst[j] = 0
-		}
-	}
+	split, lo, hi := c.bounds(m.lay.groupFirst(row), len(delta))
+	// The keys are ^a (a = bits of |x|, below 2^31): ^a < e <=> a >= 2^32 - e.
+	keepBand(dst[:split], delta[:split], 1<<32-lo, 1<<32)
+	keepBand(dst[split:], delta[split:], 1<<32-hi, 1<<32)
 	if m.l1 {
 		m.l1g.at(row).apply(dst)
 	}
@@ -383,19 +397,24 @@ func (o *outliers) endPass() {
 	o.l1g.finish()
 }
 
-func (o *outliers) apply(dst, delta []float32, row int64, s *Scratch) []float32 {
-	s.u32 = growU32(s.u32, len(delta))
-	AbsKeys(s.u32, delta)
-	first := o.lay.groupFirst(row)
+func (o *outliers) apply(dst, delta []float32, row int64, _ *Scratch) []float32 {
+	first, n := o.lay.groupFirst(row), len(delta)
 	sel := o.sels[o.lay.group(row)]
-	lo, hi := &sel.cuts[0], &sel.cuts[1]
-	for j, k := range s.u32 {
-		idx := first + uint64(j)
-		if !lo.inFirst(k, idx) && hi.inFirst(k, idx) {
-			dst[j] = delta[j]
-		} else {
-			dst[j] = 0
+	// Kept: not among the first n_bot, among the first N-n_top. Each cut's
+	// bound changes at its split, so the row is cut at both splits.
+	sb, bLo, bHi := sel.cuts[0].bounds(first, n)
+	st, tLo, tHi := sel.cuts[1].bounds(first, n)
+	cuts := [4]int{0, min(sb, st), max(sb, st), n}
+	for i := 0; i < 3; i++ {
+		j0, j1 := cuts[i], cuts[i+1]
+		lo, hi := bHi, tHi
+		if j0 < sb {
+			lo = bLo
 		}
+		if j0 < st {
+			hi = tLo
+		}
+		keepBand(dst[j0:j1], delta[j0:j1], lo, hi)
 	}
 	if o.l1 {
 		o.l1g.at(row).apply(dst)

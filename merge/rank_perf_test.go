@@ -1,0 +1,144 @@
+package merge
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// oldSortByKey is the 3-pass sort the ranks used before rank.go took
+// only the varying bits (kept for the before/after benchmark).
+
+// sortByKey returns the indices 0..len(keys)-1 ordered by (key ascending,
+// index ascending): a stable LSD radix sort on 31-bit keys (|x| bits), O(n),
+// in three digits of 11, 11 and 9 bits. Digits that are equal for every key
+// are skipped. The result aliases s's buffers and is valid until the next call.
+func oldSortByKey(keys []uint32, s *Scratch) []uint64 {
+	n := len(keys)
+	a := growU64(s.u64[0], n)
+	b := growU64(s.u64[1], n)
+	s.u64[0], s.u64[1] = a, b
+	for j, k := range keys {
+		a[j] = uint64(k&0x7fffffff)<<32 | uint64(j)
+	}
+	var hist [3][2048]uint32
+	for _, k := range keys {
+		k &= 0x7fffffff
+		hist[0][k&2047]++
+		hist[1][(k>>11)&2047]++
+		hist[2][k>>22]++
+	}
+	for d, shift := range [3]uint{32, 43, 54} {
+		h := &hist[d]
+		if oldSkipDigit(h, n) {
+			continue
+		}
+		var pos uint32
+		for i := range h {
+			c := h[i]
+			h[i] = pos
+			pos += c
+		}
+		for _, v := range a {
+			dig := (v >> shift) & 2047
+			b[h[dig]] = v
+			h[dig]++
+		}
+		a, b = b, a
+	}
+	return a
+}
+
+// skipDigit reports whether one bucket holds every key (the pass would not move anything).
+func oldSkipDigit(h *[2048]uint32, n int) bool {
+	for _, c := range h {
+		if c != 0 {
+			return int(c) == n
+		}
+	}
+	return true
+}
+
+// rankInputs are rows that exercise every path of sortByKey: narrow keys
+// (exact in one or two passes), wide float magnitudes (coarse passes plus
+// insertion), heavy ties, all-equal rows, and rows whose keys differ only in
+// low bits under one far outlier (insertion over budget, exact fallback).
+func rankInputs(r *rand.Rand, n int) map[string][]float32 {
+	gen := func(f func(j int) float64) []float32 {
+		x := make([]float32, n)
+		for j := range x {
+			x[j] = float32(f(j))
+		}
+		return x
+	}
+	return map[string][]float32{
+		"gauss":     gen(func(int) float64 { return r.NormFloat64() * 0.01 }),
+		"heavy":     gen(func(int) float64 { return r.NormFloat64() * 0.01 / math.Sqrt(r.ExpFloat64()) }),
+		"wide":      gen(func(int) float64 { return r.NormFloat64() * math.Pow(10, float64(r.IntN(30)-15)) }),
+		"quantized": gen(func(int) float64 { return float64(r.IntN(31)-15) * 0.001 * float64(1+r.IntN(3)) }),
+		"levels3":   gen(func(int) float64 { return float64(r.IntN(7)-3) * 0.0625 }),
+		"zeros":     gen(func(int) float64 { return 0 }),
+		"signs":     gen(func(j int) float64 { return float64(1 - 2*(j&1)) }),
+		"narrow":    gen(func(j int) float64 { return 1 + float64(r.IntN(1<<20))*0x1p-23 }),
+		"outlier": gen(func(j int) float64 {
+			if j == n/2 {
+				return 0
+			}
+			return 1 + float64(r.IntN(1<<12))*0x1p-23
+		}),
+		"descending": gen(func(j int) float64 { return float64(n - j) }),
+		"special": gen(func(j int) float64 {
+			return float64(specials[r.IntN(len(specials))]) * float64(1+r.IntN(2))
+		}),
+	}
+}
+
+// TestSortByKeyMatchesOld holds the varying-bits sort to the previous
+// three-pass sort on every kind of row and many lengths.
+func TestSortByKeyMatchesOld(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	var s, old Scratch
+	for _, n := range []int{1, 2, 3, 31, 100, 1000, 4096, 14336} {
+		for name, x := range rankInputs(r, n) {
+			keys := make([]uint32, n)
+			AbsKeys(keys, x)
+			want := slices.Clone(oldSortByKey(keys, &old))
+			got := sortByKey(keys, &s)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s n=%d: sortByKey differs from the three-pass sort", name, n)
+			}
+			rank := make([]uint32, n)
+			rankByKey(rank, keys, &s)
+			for q, v := range want {
+				if rank[uint32(v)] != uint32(q) {
+					t.Fatalf("%s n=%d: rank of %d is %d, want %d", name, n, uint32(v), rank[uint32(v)], q)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkRank times the ranks of one row (MB/s of float32 keys) against
+// the previous three-pass sort plus the rank scatter.
+func BenchmarkRank(b *testing.B) {
+	r := rand.New(rand.NewPCG(23, 24))
+	const n = 4096
+	for _, name := range []string{"gauss", "heavy", "quantized", "outlier"} {
+		x := rankInputs(r, n)[name]
+		keys := make([]uint32, n)
+		AbsKeys(keys, x)
+		rank := make([]uint32, n)
+		var s Scratch
+		b.Run(name+"/new", func(b *testing.B) {
+			timeBest(b, n*4, 100, func() { rankByKey(rank, keys, &s) })
+		})
+		b.Run(name+"/old", func(b *testing.B) {
+			timeBest(b, n*4, 100, func() {
+				for q, v := range oldSortByKey(keys, &s) {
+					rank[uint32(v)] = uint32(q)
+				}
+			})
+		})
+	}
+}
