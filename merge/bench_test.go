@@ -2,6 +2,7 @@ package merge
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -43,11 +44,17 @@ func timeBest(b *testing.B, bytes int64, batch int, f func()) {
 	}
 }
 
-// BenchmarkMethods runs each method's whole protocol (statistics passes and
-// merge, one goroutine, 16-row blocks) on a 4096 x 64 tensor. SetBytes counts
-// the float32 task-vector input: models other than the base x 4 bytes x numel,
-// so MB/s compares methods per unit of delta merged.
-func BenchmarkMethods(b *testing.B) {
+// methodCase is one BenchmarkMethods case: a job and the bytes of float32
+// task-vector input it merges (models other than the base x 4 x numel).
+type methodCase struct {
+	name  string
+	j     job
+	bytes int64
+}
+
+// methodCases builds the benchmark cases on a 4096 x 64 tensor: a N(0,1)
+// base and three models base + N(0, 0.01).
+func methodCases() []methodCase {
 	const rowLen, nrows = 4096, 64
 	r := rand.New(rand.NewPCG(1, 1))
 	base, _ := randomPair(r, rowLen*nrows)
@@ -65,7 +72,7 @@ func BenchmarkMethods(b *testing.B) {
 		}
 		return p
 	}
-	cases := []struct {
+	specs := []struct {
 		method string
 		models int
 		global Params
@@ -87,28 +94,62 @@ func BenchmarkMethods(b *testing.B) {
 		{"sce", 3, Params{"select_topk": num(0.5)}, 0},
 		{"passthrough", 1, Params{}, -1},
 	}
-	for _, c := range cases {
+	var cases []methodCase
+	for _, c := range specs {
 		name := c.method
 		if c.global["rescale_mode"].Str == "l1" {
 			name += "_l1"
 		}
-		b.Run(name, func(b *testing.B) {
-			j := job{method: c.method, shape: []int64{rowLen, nrows}, in: [][]float32{base},
-				params: per(c.models), global: c.global, base: c.base, seed: 1}
-			if c.base < 0 {
-				j.in, j.params = nil, j.params[1:]
-			}
-			j.in = append(j.in, models[:c.models]...)
-			if c.method == "passthrough" {
-				j.params[0]["scale"] = num(0.5)
-			}
-			bytes := int64(c.models) * rowLen * nrows * 4
-			b.ResetTimer()
+		j := job{method: c.method, shape: []int64{rowLen, nrows}, in: [][]float32{base},
+			params: per(c.models), global: c.global, base: c.base, seed: 1}
+		if c.base < 0 {
+			j.in, j.params = nil, j.params[1:]
+		}
+		j.in = append(j.in, models[:c.models]...)
+		if c.method == "passthrough" {
+			j.params[0]["scale"] = num(0.5)
+		}
+		cases = append(cases, methodCase{name: name, j: j, bytes: int64(c.models) * rowLen * nrows * 4})
+	}
+	return cases
+}
+
+// BenchmarkMethods runs each method's whole protocol (statistics passes and
+// merge, one goroutine, 16-row blocks) on a 4096 x 64 tensor. SetBytes counts
+// the float32 task-vector input, so MB/s compares methods per unit of delta
+// merged. Run with -cpu 1: with more Ps, idle ones spinning for work add CPU
+// time that is not the merge's.
+func BenchmarkMethods(b *testing.B) {
+	for _, c := range methodCases() {
+		b.Run(c.name, func(b *testing.B) {
 			start := cpuTime()
-			timeBest(b, bytes, 1, func() { run(b, j.merger(b), j.in, 16, 1) })
+			timeBest(b, c.bytes, 1, func() { run(b, c.j.merger(b), c.j.in, 16, 1) })
 			if cpu := cpuTime() - start; cpu > 0 {
-				b.ReportMetric(float64(bytes)*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")
+				b.ReportMetric(float64(c.bytes)*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")
 			}
 		})
+	}
+}
+
+// BenchmarkMethodsInterleaved runs every case of BenchmarkMethods once per
+// iteration and reports each one's median CPU-time rate as "<case>-MB/s".
+// Interleaving puts all methods through the same phases of the shared
+// machine's load, so their ratios (and before/after comparisons made the
+// same way) are steadier than separate sub-benchmarks.
+func BenchmarkMethodsInterleaved(b *testing.B) {
+	cases := methodCases()
+	times := make([][]time.Duration, len(cases))
+	for i := 0; i < b.N; i++ {
+		for k, c := range cases {
+			t0 := cpuTime()
+			run(b, c.j.merger(b), c.j.in, 16, 1)
+			times[k] = append(times[k], cpuTime()-t0)
+		}
+	}
+	for k, c := range cases {
+		slices.Sort(times[k])
+		if med := times[k][len(times[k])/2]; med > 0 {
+			b.ReportMetric(float64(c.bytes)/med.Seconds()/1e6, c.name+"-MB/s")
+		}
 	}
 }
