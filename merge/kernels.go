@@ -75,6 +75,9 @@ func AbsKeys(keys []uint32, x []float32) { simd.AbsKeys(keys, x[:len(keys)]) }
 // keepBand sets dst[j] = x[j] where lo <= a < hi for a = the bits of |x[j]|
 // (AbsKeys's key, NaNs above +Inf), else +0. Branch-free: a magnitude
 // threshold on random data would mispredict about every other element.
+// Not inlined: inside its callers the loop ran out of registers.
+//
+//go:noinline
 func keepBand(dst, x []float32, lo, hi int64) {
 	x = x[:len(dst)]
 	for j, v := range x {

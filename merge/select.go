@@ -22,9 +22,10 @@ import (
 type rankSelect struct {
 	n        uint64 // elements in the tensor (or group)
 	cuts     []rankCut
-	stage    int  // 0 high histogram, 1 low histogram or pairs, 2 locate, 3 done
-	inverted bool // keys are ^bits(|x|) (largest first) instead of bits(|x|)
-	sums     bool // accumulate value sums
+	stage    int    // 0 high histogram, 1 low histogram or pairs, 2 locate, 3 done
+	inverted bool   // keys are ^bits(|x|) (largest first) instead of bits(|x|)
+	flip     uint32 // XORed into every key observed (saves the caller a pass)
+	sums     bool   // accumulate value sums
 	pairMax  uint64
 
 	seen  uint64  // elements seen in the current stage
@@ -111,17 +112,18 @@ func (r *rankSelect) observe(keys []uint32, first uint64, buf *histBuf) {
 			buf.reset(r.sums)
 		}
 		for _, k := range keys {
-			buf.hist[k>>16]++
+			buf.hist[(k^r.flip)>>16]++
 		}
 		if r.fracNonzero >= 0 {
 			for _, k := range keys {
-				if r.value(k) != 0 {
+				if r.value(k^r.flip) != 0 {
 					r.nonzero++
 				}
 			}
 		}
 		if r.sums {
 			for _, k := range keys {
+				k ^= r.flip
 				buf.hsum[k>>16] += r.value(k)
 			}
 		}
@@ -131,7 +133,7 @@ func (r *rankSelect) observe(keys []uint32, first uint64, buf *histBuf) {
 		}
 	case 2:
 		for c := range r.cuts {
-			r.cuts[c].observeLocate(keys, first)
+			r.cuts[c].observeLocate(keys, first, r.flip)
 		}
 	default:
 		return
@@ -160,7 +162,7 @@ func (c *rankCut) observeLow(r *rankSelect, keys []uint32, first uint64) {
 		}
 	}
 	for j, k := range keys {
-		if k>>16 != c.hi {
+		if k ^= r.flip; k>>16 != c.hi {
 			continue
 		}
 		if c.collect {
@@ -174,12 +176,12 @@ func (c *rankCut) observeLow(r *rankSelect, keys []uint32, first uint64) {
 	}
 }
 
-func (c *rankCut) observeLocate(keys []uint32, first uint64) {
+func (c *rankCut) observeLocate(keys []uint32, first uint64, flip uint32) {
 	if !c.active() || c.seen > c.need {
 		return
 	}
 	for j, k := range keys {
-		if k != c.v {
+		if k^flip != c.v {
 			continue
 		}
 		if c.seen == c.need {

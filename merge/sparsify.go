@@ -287,7 +287,9 @@ func newMagnitude(lay *layout, d float64, l1 bool) (sparsifier, error) {
 	}
 	m := &magnitude{lay: lay, l1: l1, l1g: newL1Groups(lay)}
 	for range lay.groups {
-		m.sels = append(m.sels, newRankSelect(uint64(numel), []uint64{uint64(k)}, true, l1))
+		sel := newRankSelect(uint64(numel), []uint64{uint64(k)}, true, l1)
+		sel.flip = ^uint32(0) // observeRow passes bits(|x|); the order is descending
+		m.sels = append(m.sels, sel)
 	}
 	return m, nil
 }
@@ -304,18 +306,10 @@ func anyWants(sels []*rankSelect) bool {
 	return false
 }
 
-// invertedKeys sets s.u32 to the descending-order keys ^bits(|x|) of a row.
-func invertedKeys(delta []float32, s *Scratch) []uint32 {
+func (m *magnitude) observeRow(row int64, delta []float32, s *Scratch) {
 	s.u32 = growU32(s.u32, len(delta))
 	AbsKeys(s.u32, delta)
-	for j := range s.u32 {
-		s.u32[j] = ^s.u32[j]
-	}
-	return s.u32
-}
-
-func (m *magnitude) observeRow(row int64, delta []float32, s *Scratch) {
-	m.sels[m.lay.group(row)].observe(invertedKeys(delta, s), m.lay.groupFirst(row), &m.buf)
+	m.sels[m.lay.group(row)].observe(s.u32, m.lay.groupFirst(row), &m.buf)
 }
 
 func (m *magnitude) endPass() {
