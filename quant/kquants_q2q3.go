@@ -6,34 +6,52 @@ package quant
 // q2KSearch fits each 16-value sub-block affinely with nmax 3. Without qw it
 // is the _ref search (weights |x|, make_qkx2_quants with mean absolute error);
 // with qw the _impl search (weights qw*sqrt(sigma2+x²), make_qkx3_quants)
-// that also returns the weight sums.
-func q2KSearch(x, qw []float32, L *[QK_K]uint8, scales, mins, sw *[16]float32) {
-	var w [16]float32
-	var aux [16]uint8
+// that also returns the weight sums. The searches themselves run in
+// s.affine16.
+func (s kSearch) q2KSearch(x, qw []float32, L *[QK_K]uint8, scales, mins, sw *[16]float32) {
+	var w [QK_K]float32
+	p := q2KParams
 	if qw == nil {
-		for j := range 16 {
-			xs := x[16*j : 16*j+16]
-			for l, v := range xs {
-				w[l] = qxAbs(v)
-			}
-			scales[j], mins[j] = makeQKX2Quants(16, 3, xs, w[:], L[16*j:16*j+16], aux[:], -0.5, 0.1, 15, true)
+		for i, v := range x[:QK_K] {
+			w[i] = qxAbs(v)
 		}
-		return
+	} else {
+		p = q2KParamsImpl
+		sigma2 := kqSigma2(x)
+		for j := range 16 {
+			sw[j] = kqImatrixWeights(w[16*j:16*j+16], x[16*j:16*j+16], qw[16*j:16*j+16], sigma2)
+		}
 	}
-	sigma2 := kqSigma2(x)
+	s.affine16(x, w[:], L[:], p, scales, mins)
+}
+
+// Q2_K's searches: make_qkx2_quants(-0.5, 0.1, 15, mad) for _ref,
+// make_qkx3_quants(-0.9, 0.05, 36) with importance weights for _impl.
+var (
+	q2KParams     = qkxParams{Nmax: 3, Rmin: -0.5, Rdelta: 0.1, Nstep: 15, UseMad: true}
+	q2KParamsImpl = qkxParams{Nmax: 3, Rmin: -0.9, Rdelta: 0.05, Nstep: 36, V3: true}
+)
+
+// qkxSearch16 is make_qkx2_quants (make_qkx3_quants when p.V3) on each of
+// the 16 sub-blocks x[16j:16j+16] with weights w[16j:16j+16].
+func qkxSearch16(x, w []float32, L []uint8, p qkxParams, scales, mins *[16]float32) {
+	var aux [16]uint8
 	for j := range 16 {
-		xs := x[16*j : 16*j+16]
-		sw[j] = kqImatrixWeights(w[:], xs, qw[16*j:16*j+16], sigma2)
-		scales[j], mins[j] = makeQKX3Quants(16, 3, xs, w[:], L[16*j:16*j+16], aux[:], -0.9, 0.05, 36, false)
+		s := 16 * j
+		scales[j], mins[j] = makeQKXQuants(16, p.Nmax, x[s:s+16], w[s:s+16], L[s:s+16], aux[:],
+			p.Rmin, p.Rdelta, p.Nstep, p.UseMad, p.V3)
 	}
 }
 
-func quantBlockQ2K(y []byte, x, qw []float32) {
+// quantBlockQ2K is the portable Q2_K block rule.
+func quantBlockQ2K(y []byte, x, qw []float32) { portableSearch.blockQ2K(y, x, qw) }
+
+func (s kSearch) blockQ2K(y []byte, x, qw []float32) {
 	y = y[:84]
 	x = x[:QK_K]
 	var L [QK_K]uint8
 	var scales, mins, sw [16]float32
-	q2KSearch(x, qw, &L, &scales, &mins, &sw)
+	s.q2KSearch(x, qw, &L, &scales, &mins, &sw)
 	sc := y[0:16]
 	if qw == nil {
 		q2KScalesRef(y, &scales, &mins)

@@ -24,12 +24,14 @@ var simdDequant = map[Type]dequantFunc{
 }
 
 // simdQuant maps each type to its simd quantizer: the plain conversions,
-// Q8_0, Q4_K/Q5_K with the sub-block search in simd.QKXSearch8 and Q6_K
+// Q8_0, Q2_K with the sub-block search in simd.QKXSearch16, Q4_K/Q5_K with
+// it in simd.QKXSearch8 and Q6_K
 // with it in simd.QXSearch16.
 var simdQuant = map[Type]quantFunc{
 	F16:  func(dst []byte, src []float32, _ int, _ []float32) { simd.F32ToF16(dst, src) },
 	BF16: func(dst []byte, src []float32, _ int, _ []float32) { simd.F32ToBF16(dst, src) },
 	Q8_0: func(dst []byte, src []float32, _ int, _ []float32) { simd.QuantQ8_0(dst, src) },
+	Q2_K: quantizeK(Q2_K, simdSearch.blockQ2K),
 	Q4_K: quantizeK(Q4_K, simdSearch.blockQ4K),
 	Q5_K: quantizeK(Q5_K, simdSearch.blockQ5K),
 	Q6_K: quantizeK(Q6_K, simdSearch.blockQ6K),
@@ -64,4 +66,12 @@ func (s kSearch) sym16(x, w []float32, L []int8, nmax int, scales *[16]float32) 
 		return
 	}
 	qxSearch16(x, w, L, nmax, scales)
+}
+
+func (s kSearch) affine16(x, w []float32, L []uint8, p qkxParams, scales, mins *[16]float32) {
+	if s.simd {
+		simd.QKXSearch16(x, w, L, simd.QKXParams(p), scales, mins)
+		return
+	}
+	qkxSearch16(x, w, L, p, scales, mins)
 }

@@ -267,3 +267,24 @@ func BenchmarkQXSearch16(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkQKXSearch16 is Q2_K's scale search of one super-block (16
+// sub-blocks of 16, _ref and _impl parameters; MB/s of float32 input).
+func BenchmarkQKXSearch16(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	x, w := qkxInput16(r)
+	L := make([]uint8, 256)
+	var s, m [16]float32
+	for _, name := range Impls() {
+		for _, p := range q2KParamSets {
+			b.Run(fmt.Sprintf("%s/nmax%d_nstep%d", name, p.Nmax, p.Nstep), func(b *testing.B) {
+				restore, _ := Select(name)
+				defer restore()
+				b.SetBytes(4 * 256)
+				for b.Loop() {
+					QKXSearch16(x, w, L, p, &s, &m)
+				}
+			})
+		}
+	}
+}

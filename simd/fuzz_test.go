@@ -267,3 +267,46 @@ func FuzzQXSearch16(f *testing.F) {
 		}
 	})
 }
+
+// FuzzQKXSearch16 runs the Q2_K-shaped search (16 sub-blocks of 16) on a
+// super-block built from the bytes (finite values, weights |v| of another
+// value or |x| itself).
+func FuzzQKXSearch16(f *testing.F) {
+	f.Add(make([]byte, 2048))
+	seedFloats(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sel := len(b) // picks the parameter set and the weights
+		v := floatsFrom(b)
+		x, w := make([]float32, 256), make([]float32, 256)
+		for i := range x {
+			if len(v) > 0 {
+				x[i] = v[i%len(v)]
+				w[i] = abs32(v[(i*7+3)%len(v)])
+			}
+			if x[i] != x[i] || math.IsInf(float64(x[i]), 0) || x[i] > 1e30 || x[i] < -1e30 {
+				x[i] = 0
+			}
+			if sel%3 == 0 {
+				w[i] = abs32(x[i])
+			}
+			if w[i] != w[i] || w[i] > 1e30 {
+				w[i] = 1
+			}
+		}
+		sets := append(q2KParamSets[:len(q2KParamSets):len(q2KParamSets)], qkxParamSets...)
+		p := sets[sel%len(sets)]
+		var gs, gm, ws, wm [16]float32
+		gL, wL := make([]uint8, 256), make([]uint8, 256)
+		QKXSearch16(x, w, gL, p, &gs, &gm)
+		qkxSearch16Generic(x, w, wL, p, &ws, &wm)
+		for j := 0; j < 16; j++ {
+			if !sameOrNaN(gs[j], ws[j]) || !sameOrNaN(gm[j], wm[j]) {
+				t.Fatalf("sub-block %d: %#x,%#x want %#x,%#x", j, math.Float32bits(gs[j]), math.Float32bits(gm[j]),
+					math.Float32bits(ws[j]), math.Float32bits(wm[j]))
+			}
+		}
+		if !bytes.Equal(gL, wL) {
+			t.Fatalf("levels differ")
+		}
+	})
+}

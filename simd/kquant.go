@@ -31,6 +31,24 @@ func QKXSearch8(x, w []float32, L []uint8, p QKXParams, scales, mins *[8]float32
 	qkxSearch8(x, w, L, p, scales, mins)
 }
 
+// QKXSearch16 runs the same search on the 16 sub-blocks x[16j:16j+16] of
+// 16 values (Q2_K), with the same arguments as QKXSearch8.
+func QKXSearch16(x, w []float32, L []uint8, p QKXParams, scales, mins *[16]float32) {
+	if len(x) != 256 || len(w) != 256 || len(L) != 256 {
+		panic("simd: QKXSearch16: x, w and L must hold 256 values")
+	}
+	if p.Nmax < 1 || p.Nmax > 255 {
+		panic("simd: QKXSearch16: Nmax out of range")
+	}
+	qkxSearch16(x, w, L, p, scales, mins)
+}
+
+func qkxSearch16Generic(x, w []float32, L []uint8, p QKXParams, scales, mins *[16]float32) {
+	for j := 0; j < 16; j++ {
+		scales[j], mins[j] = qkxScalar(x[16*j:16*j+16], w[16*j:16*j+16], L[16*j:16*j+16], p)
+	}
+}
+
 func qkxSearch8Generic(x, w []float32, L []uint8, p QKXParams, scales, mins *[8]float32) {
 	for j := 0; j < 8; j++ {
 		scales[j], mins[j] = qkxScalar(x[32*j:32*j+32], w[32*j:32*j+32], L[32*j:32*j+32], p)

@@ -4,7 +4,8 @@
 
 // make_qkx2_quants / make_qkx3_quants on 8 sub-blocks at once, one per
 // lane, each lane in ggml's sequential order (see qkxScalar in kquant.go).
-// The state is a qkxState (kquant_amd64.go); its offsets:
+// Each sub-block holds N_ (qkxState.n: 32 for Q4_K/Q5_K, 16 for Q2_K) values.
+// The state is a qkxState (kquant_asm.go); its offsets:
 #define X_ 0
 #define W_ 1024
 #define XM_ 2048
@@ -24,6 +25,7 @@
 #define NSTEP_ 5388
 #define USEMAD_ 5392
 #define V3_ 5396
+#define N_ 5400
 
 // LEVEL sets dst = float(clamp(nearest_int(iscale*xm), 0, nmax)) with
 // iscale in Y12; nearest_int is (bits(f + 1.5*2^23) & 0x7fffff) - 0x400000.
@@ -54,7 +56,8 @@ TEXT ·qkxSearch8Asm(SB), NOSPLIT, $0-8
 	VMOVUPS W_(R8), Y2
 	VMULPS  Y0, Y2, Y3
 	LEAQ    32(R8), SI
-	MOVQ    $31, CX
+	MOVLQSX N_(R8), CX
+	DECQ    CX
 
 stats:
 	VMOVUPS X_(SI), Y4
@@ -95,7 +98,7 @@ qkx2:
 	// first levels and their error
 	VXORPS Y9, Y9, Y9
 	MOVQ   R8, SI
-	MOVQ   $32, CX
+	MOVLQSX N_(R8), CX
 
 first:
 	VMOVUPS X_(SI), Y4
@@ -141,7 +144,7 @@ trial:
 	VXORPS       Y6, Y6, Y6 // sum_l2
 	VXORPS       Y7, Y7, Y7 // sum_xl
 	MOVQ         R8, SI
-	MOVQ         $32, CX
+	MOVLQSX      N_(R8), CX
 
 sums:
 	VMOVUPS XM_(SI), Y0
@@ -184,7 +187,7 @@ sums:
 
 	VXORPS Y2, Y2, Y2
 	MOVQ   R8, SI
-	MOVQ   $32, CX
+	MOVLQSX N_(R8), CX
 
 error:
 	VMOVUPS AUX_(SI), Y0
@@ -226,7 +229,7 @@ err:
 	VSUBPS    Y0, Y2, Y2
 	VMOVUPS   Y2, RNG_(R8)
 	MOVQ      R8, SI
-	MOVQ      $32, CX
+	MOVLQSX   N_(R8), CX
 
 accept:
 	VMOVUPS   L_(SI), Y2
@@ -250,7 +253,7 @@ finish:
 	VANDPS  SCALE_(R8), Y1, Y0
 	VMOVUPS Y0, SCALE_(R8)
 	MOVQ    R8, SI
-	MOVQ    $32, CX
+	MOVLQSX N_(R8), CX
 
 zero:
 	VANDPS  L_(SI), Y1, Y0

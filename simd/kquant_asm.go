@@ -17,6 +17,7 @@ type qkxState struct {
 	// parameters
 	nmax, rmin, rdelta float32
 	nstep, useMad, v3  int32
+	n                  int32 // values per sub-block: 32, or 16 (amd64 only, see kquant16_amd64.go)
 }
 
 // qkxSearch8Asm runs the whole search on s (AVX2 or NEON).
@@ -36,6 +37,19 @@ func qkxSearch8(x, w []float32, L []uint8, p QKXParams, scales, mins *[8]float32
 			s.w[8*i+j] = w[32*j+i]
 		}
 	}
+	s.setParams(p, 32)
+	qkxSearch8Asm(&s)
+	for j := 0; j < 8; j++ {
+		scales[j], mins[j] = s.scale[j], -s.minv[j]
+		for i := 0; i < 32; i++ {
+			L[32*j+i] = uint8(int32(s.l[8*i+j]))
+		}
+	}
+}
+
+// setParams stores the search parameters p and the sub-block length n.
+func (s *qkxState) setParams(p QKXParams, n int32) {
+	s.n = n
 	s.nmax, s.rmin, s.rdelta = float32(p.Nmax), p.Rmin, p.Rdelta
 	s.nstep = int32(max(-1, min(p.Nstep, 1<<20)))
 	if p.UseMad {
@@ -43,13 +57,6 @@ func qkxSearch8(x, w []float32, L []uint8, p QKXParams, scales, mins *[8]float32
 	}
 	if p.V3 {
 		s.v3 = 1
-	}
-	qkxSearch8Asm(&s)
-	for j := 0; j < 8; j++ {
-		scales[j], mins[j] = s.scale[j], -s.minv[j]
-		for i := 0; i < 32; i++ {
-			L[32*j+i] = uint8(int32(s.l[8*i+j]))
-		}
 	}
 }
 

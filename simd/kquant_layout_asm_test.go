@@ -22,6 +22,7 @@ func checkQKXLayout(t *testing.T) {
 		{"nmax", unsafe.Offsetof(s.nmax), 5376}, {"rmin", unsafe.Offsetof(s.rmin), 5380},
 		{"rdelta", unsafe.Offsetof(s.rdelta), 5384}, {"nstep", unsafe.Offsetof(s.nstep), 5388},
 		{"useMad", unsafe.Offsetof(s.useMad), 5392}, {"v3", unsafe.Offsetof(s.v3), 5396},
+		{"n", unsafe.Offsetof(s.n), 5400},
 	} {
 		if c.got != c.want {
 			t.Errorf("qkxState.%s at offset %d, the assembly uses %d", c.name, c.got, c.want)

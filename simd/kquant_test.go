@@ -189,3 +189,90 @@ func TestQXSearch16(t *testing.T) {
 
 // TestQXStateLayout pins the qxState offsets the assembly uses.
 func TestQXStateLayout(t *testing.T) { checkQXLayout(t) }
+
+// q2KParamSets are Q2_K's searches: _ref (make_qkx2_quants, weights |x|,
+// mean absolute error) and _impl (make_qkx3_quants).
+var q2KParamSets = []QKXParams{
+	{Nmax: 3, Rmin: -0.5, Rdelta: 0.1, Nstep: 15, UseMad: true},
+	{Nmax: 3, Rmin: -0.9, Rdelta: 0.05, Nstep: 36, V3: true},
+}
+
+// qkxInput16 is qkxInput with some 16-value sub-blocks made constant (so
+// degenerate and ordinary lanes share a vector) and, half the time, Q2_K's
+// _ref weights |x| (zero where x is, so the weight sum can be 0).
+func qkxInput16(r *rand.Rand) (x, w []float32) {
+	x, w = qkxInput(r)
+	for j := 0; j < 16; j++ {
+		if r.IntN(5) == 0 {
+			for i := 1; i < 16; i++ {
+				x[16*j+i] = x[16*j]
+			}
+		}
+	}
+	if r.IntN(2) == 0 {
+		for i, v := range x {
+			w[i] = abs32(v)
+		}
+	}
+	return x, w
+}
+
+func TestQKXSearch16(t *testing.T) {
+	r := rand.New(rand.NewPCG(45, 46))
+	forEachImpl(t, func(t *testing.T) {
+		for _, p := range append(q2KParamSets, qkxParamSets...) {
+			for trial := 0; trial < 300; trial++ {
+				x, w := qkxInput16(r)
+				var gs, gm, ws, wm [16]float32
+				gL, wL := make([]uint8, 256), make([]uint8, 256)
+				for i := range gL {
+					gL[i] = 0xff // every level must be written
+				}
+				QKXSearch16(x, w, gL, p, &gs, &gm)
+				qkxSearch16Generic(x, w, wL, p, &ws, &wm)
+				for j := 0; j < 16; j++ {
+					if !sameBits(gs[j], ws[j]) || !sameBits(gm[j], wm[j]) {
+						t.Fatalf("%+v sub-block %d: scale,min = %#x,%#x, want %#x,%#x", p, j,
+							math.Float32bits(gs[j]), math.Float32bits(gm[j]), math.Float32bits(ws[j]), math.Float32bits(wm[j]))
+					}
+				}
+				for i := range wL {
+					if gL[i] != wL[i] {
+						t.Fatalf("%+v: L[%d] = %d, want %d", p, i, gL[i], wL[i])
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestQKXSearch16Generic checks the twin against qkxScalar run on each
+// sub-block on its own, and QKXSearch16's guards.
+func TestQKXSearch16Generic(t *testing.T) {
+	r := rand.New(rand.NewPCG(49, 50))
+	x, w := qkxInput16(r)
+	p := q2KParamSets[0]
+	var s, m [16]float32
+	L := make([]uint8, 256)
+	qkxSearch16Generic(x, w, L, p, &s, &m)
+	for j := 0; j < 16; j++ {
+		l := make([]uint8, 16)
+		sj, mj := qkxScalar(append([]float32(nil), x[16*j:16*j+16]...), w[16*j:16*j+16], l, p)
+		if !sameBits(sj, s[j]) || !sameBits(mj, m[j]) || string(l) != string(L[16*j:16*j+16]) {
+			t.Fatalf("sub-block %d differs from a lone qkxScalar", j)
+		}
+	}
+	for _, c := range []struct {
+		n int
+		p QKXParams
+	}{{255, p}, {257, p}, {256, QKXParams{Nmax: 0}}, {256, QKXParams{Nmax: 256}}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("len %d, %+v: no panic", c.n, c.p)
+				}
+			}()
+			QKXSearch16(make([]float32, c.n), make([]float32, 256), make([]uint8, 256), c.p, &s, &m)
+		}()
+	}
+}
