@@ -399,3 +399,29 @@ func TestKeepBand(t *testing.T) {
 		}
 	}
 }
+
+// TestDellaOneElementRows: rows of one element keep with probability d and
+// are rescaled by 1/d (the reference's 0/0 rank normalisation, README
+// decision 2), the path that does not go through simd.MagPrune.
+func TestDellaOneElementRows(t *testing.T) {
+	const rowsN = 64
+	r := rand.New(rand.NewPCG(47, 48))
+	base, x := randomPair(r, rowsN)
+	u := make(tableRand, rowsN)
+	for i := range u {
+		u[i] = []float32{float32(i) / rowsN}
+	}
+	j := job{method: "della_linear", shape: []int64{1, rowsN}, in: [][]float32{base, x},
+		params: []Params{nil, {"weight": num(1), "density": num(0.6), "epsilon": num(0.1)}}, rand: u}
+	got := j.do(t)
+	d := f32(0.6)
+	for i := range got {
+		want := base[i]
+		if u[i][0] < d {
+			want = base[i] + (x[i]-base[i])/d
+		}
+		if math.Float32bits(got[i]) != math.Float32bits(want) {
+			t.Fatalf("row %d: %v, want %v", i, got[i], want)
+		}
+	}
+}

@@ -158,8 +158,8 @@ func (b *bernoulli) apply(dst, delta []float32, row int64, s *Scratch) []float32
 // (d-eps) + 2eps(r-1)/(n-1).
 type magprune struct {
 	model        int
-	ptab         []float32 // keep probability by 0-based rank
-	lo, eps, den float32   // the same probabilities as simd.MagPrune computes them
+	ptab         []float32 // keep probability by 0-based rank, for one-element rows (and tests)
+	lo, eps, den float32   // the probabilities as simd.MagPrune computes them for longer rows
 	mode         rescaleMode
 	rng          Uniforms
 	pass         bool
@@ -176,7 +176,11 @@ func newMagprune(lay *layout, model int, d, eps float64, mode rescaleMode, rng U
 	if d+eps >= 1 || d-eps <= 0 {
 		return nil, errEpsilon
 	}
-	return &magprune{model: model, ptab: magpruneProbs(lay.rowLen, d, eps),
+	var ptab []float32
+	if lay.rowLen == 1 {
+		ptab = magpruneProbs(1, d, eps)
+	}
+	return &magprune{model: model, ptab: ptab,
 		lo: f32(d - eps), eps: f32(eps), den: float32(lay.rowLen - 1),
 		mode: mode, rng: rng, pass: mode == rescaleL1, l1: newL1Groups(lay)}, nil
 }
