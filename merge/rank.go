@@ -34,14 +34,14 @@ func rankByKey(rank, keys []uint32, s *Scratch) {
 	}
 	hi := bits.Len32(vary)
 	items := sortCoarse(keys, max(0, hi-coarseBits), hi, s)
-	if !insertionRanks(rank, items, insertBudget*len(keys)) {
+	if !insertionRanks(rank, items, len(keys)/insertBudget) {
 		radixByKey(keys, rank, s)
 	}
 }
 
 const (
 	coarseBits   = 20 // key bits the two counting passes of rankByKey sort on
-	insertBudget = 4  // insertion moves per element before rankByKey gives up
+	insertBudget = 4  // rankByKey gives up after n/insertBudget insertion moves (rows have ~n/100)
 )
 
 // sortCoarse returns the items of keys stably sorted on key bits [lo, hi),
