@@ -108,8 +108,9 @@ func q2KScalesRef(y []byte, scales, mins *[16]float32) {
 
 // q3KSearch finds each sub-block's symmetric scale with nmax 4; L gets
 // values 0..7. Without qw: make_q3_quants; with qw: make_qx_quants weighted
-// by qw*sqrt(sigma2+x²), also returning the weight sums.
-func q3KSearch(x, qw []float32, L *[QK_K]int8, scales, sw *[16]float32) {
+// by qw*sqrt(sigma2+x²) (s.sym16, Q6_K's search), also returning the
+// weight sums.
+func (s kSearch) q3KSearch(x, qw []float32, L *[QK_K]int8, scales, sw *[16]float32) {
 	if qw == nil {
 		for j := range 16 {
 			scales[j] = makeQ3Quants(16, 4, x[16*j:16*j+16], L[16*j:16*j+16], true)
@@ -117,12 +118,11 @@ func q3KSearch(x, qw []float32, L *[QK_K]int8, scales, sw *[16]float32) {
 		return
 	}
 	sigma2 := kqSigma2x2(x)
-	var w [16]float32
+	var w [QK_K]float32
 	for j := range 16 {
-		xs := x[16*j : 16*j+16]
-		sw[j] = kqImatrixWeights(w[:], xs, qw[16*j:16*j+16], sigma2)
-		scales[j] = makeQXQuants(16, 4, xs, L[16*j:16*j+16], 1, w[:])
+		sw[j] = kqImatrixWeights(w[16*j:16*j+16], x[16*j:16*j+16], qw[16*j:16*j+16], sigma2)
 	}
+	s.sym16(x, w[:], L[:], 4, scales)
 }
 
 // kqSigma2Raw is Σx² over a super-block (ggml divides after doubling for
@@ -135,12 +135,15 @@ func kqSigma2Raw(x []float32) float32 {
 	return s
 }
 
-func quantBlockQ3K(y []byte, x, qw []float32) {
+// quantBlockQ3K is the portable Q3_K block rule.
+func quantBlockQ3K(y []byte, x, qw []float32) { portableSearch.blockQ3K(y, x, qw) }
+
+func (s kSearch) blockQ3K(y []byte, x, qw []float32) {
 	y = y[:110]
 	x = x[:QK_K]
 	var L [QK_K]int8
 	var scales, sw [16]float32
-	q3KSearch(x, qw, &L, &scales, &sw)
+	s.q3KSearch(x, qw, &L, &scales, &sw)
 	sc := y[96:108]
 	clear(sc)
 	if qw == nil {

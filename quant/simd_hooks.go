@@ -25,13 +25,14 @@ var simdDequant = map[Type]dequantFunc{
 
 // simdQuant maps each type to its simd quantizer: the plain conversions,
 // Q8_0, Q2_K with the sub-block search in simd.QKXSearch16, Q4_K/Q5_K with
-// it in simd.QKXSearch8 and Q6_K
-// with it in simd.QXSearch16.
+// it in simd.QKXSearch8, Q6_K and Q3_K with it in simd.QXSearch16 (for
+// Q3_K only the imatrix rule's search; make_q3_quants stays portable).
 var simdQuant = map[Type]quantFunc{
 	F16:  func(dst []byte, src []float32, _ int, _ []float32) { simd.F32ToF16(dst, src) },
 	BF16: func(dst []byte, src []float32, _ int, _ []float32) { simd.F32ToBF16(dst, src) },
 	Q8_0: func(dst []byte, src []float32, _ int, _ []float32) { simd.QuantQ8_0(dst, src) },
 	Q2_K: quantizeK(Q2_K, simdSearch.blockQ2K),
+	Q3_K: quantizeK(Q3_K, simdSearch.blockQ3K),
 	Q4_K: quantizeK(Q4_K, simdSearch.blockQ4K),
 	Q5_K: quantizeK(Q5_K, simdSearch.blockQ5K),
 	Q6_K: quantizeK(Q6_K, simdSearch.blockQ6K),
