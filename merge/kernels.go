@@ -73,18 +73,26 @@ func KeepBelowEachDiv(dst, x, u, p []float32) {
 func AbsKeys(keys []uint32, x []float32) { simd.AbsKeys(keys, x[:len(keys)]) }
 
 // keepBand sets dst[j] = x[j] where lo <= a < hi for a = the bits of |x[j]|
-// (AbsKeys's key, NaNs above +Inf), else +0. Branch-free: a magnitude
-// threshold on random data would mispredict about every other element.
-// Not inlined: inside its callers the loop ran out of registers.
+// (AbsKeys's key, NaNs above +Inf), else +0. Branch-free (the mask is a
+// conditional move): a magnitude threshold on random data would mispredict
+// about every other element. Not inlined: inside its callers the loop ran
+// out of registers.
 //
 //go:noinline
 func keepBand(dst, x []float32, lo, hi int64) {
+	if hi <= lo {
+		clear(dst)
+		return
+	}
 	x = x[:len(dst)]
+	width := uint64(hi - lo)
 	for j, v := range x {
 		b := math.Float32bits(v)
-		a := int64(b &^ (1 << 31))
-		out := (a - lo) | (hi - 1 - a) // negative when a < lo or a >= hi
-		dst[j] = math.Float32frombits(b &^ uint32(out>>63))
+		var m uint32
+		if uint64(int64(b&^(1<<31))-lo) < width { // lo <= a < hi in one compare
+			m = ^uint32(0)
+		}
+		dst[j] = math.Float32frombits(b & m)
 	}
 }
 

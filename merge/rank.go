@@ -28,7 +28,7 @@ func rankByKey(rank, keys []uint32, s *Scratch) {
 	vary := (or ^ and) & 0x7fffffff
 	if vary == 0 {
 		for j := range rank {
-			rank[j] = uint32(j) // all keys equal (or fewer than two): index order
+			rank[j] = uint32(j) // all keys equal (or a single key): index order
 		}
 		return
 	}
@@ -45,7 +45,7 @@ const (
 )
 
 // sortCoarse returns the items of keys stably sorted on key bits [lo, hi),
-// hi-lo <= 22, in two counting passes. The histograms are counted while the
+// hi-lo <= 22 (two digits of at most 11 bits), in two counting passes. The histograms are counted while the
 // items are built, each in its own array.
 func sortCoarse(keys []uint32, lo, hi int, s *Scratch) []uint64 {
 	n := len(keys)
