@@ -69,8 +69,10 @@ func (s kSearch) sym16(x, w []float32, L []int8, nmax int, scales *[16]float32) 
 	qxSearch16(x, w, L, nmax, scales)
 }
 
+// affine16 takes simd's search only where it is vectorized (amd64 with
+// AVX2); on arm64 the portable loops are faster than simd's scalar twin.
 func (s kSearch) affine16(x, w []float32, L []uint8, p qkxParams, scales, mins *[16]float32) {
-	if s.simd {
+	if s.simd && simd.QKXSearch16Accelerated() {
 		simd.QKXSearch16(x, w, L, simd.QKXParams(p), scales, mins)
 		return
 	}

@@ -43,6 +43,11 @@ func QKXSearch16(x, w []float32, L []uint8, p QKXParams, scales, mins *[16]float
 	qkxSearch16(x, w, L, p, scales, mins)
 }
 
+// QKXSearch16Accelerated reports whether QKXSearch16 runs a vector kernel
+// (AVX2 on amd64). Elsewhere it runs its scalar twin, which is no faster
+// than a caller's own portable search.
+func QKXSearch16Accelerated() bool { return qkxSearch16Fast() }
+
 func qkxSearch16Generic(x, w []float32, L []uint8, p QKXParams, scales, mins *[16]float32) {
 	for j := 0; j < 16; j++ {
 		scales[j], mins[j] = qkxScalar(x[16*j:16*j+16], w[16*j:16*j+16], L[16*j:16*j+16], p)

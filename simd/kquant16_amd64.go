@@ -5,6 +5,8 @@ package simd
 // qkxSearch16 runs the AVX2 kernel of QKXSearch8 twice, on sub-blocks 0-7
 // and 8-15, with 16 values per lane (qkxState.n). Only the amd64 kernel
 // reads n; arm64 runs the generic code (kquant16_other.go).
+func qkxSearch16Fast() bool { return useAsm }
+
 func qkxSearch16(x, w []float32, L []uint8, p QKXParams, scales, mins *[16]float32) {
 	if !useAsm {
 		qkxSearch16Generic(x, w, L, p, scales, mins)

@@ -276,3 +276,13 @@ func TestQKXSearch16Generic(t *testing.T) {
 		}()
 	}
 }
+
+// TestQKXSearch16Accelerated checks the report against the kernel set:
+// vectorized exactly under AVX2.
+func TestQKXSearch16Accelerated(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		if got, want := QKXSearch16Accelerated(), KernelSet() == "avx2"; got != want {
+			t.Fatalf("QKXSearch16Accelerated() = %v under %s", got, KernelSet())
+		}
+	})
+}
