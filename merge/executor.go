@@ -14,6 +14,7 @@ import (
 
 	"github.com/ggufmerge/ggufmerge/gguf"
 	"github.com/ggufmerge/ggufmerge/quant"
+	"github.com/ggufmerge/ggufmerge/simd"
 )
 
 // RunOptions control how a plan runs. The output bytes never depend on them.
@@ -22,7 +23,7 @@ type RunOptions struct {
 	Split    gguf.WriterOptions // optional output sharding (gguf-split style)
 	Progress func(Progress)     // called after every finished block, never concurrently
 	// BlockValues is the number of values per input in one row block (whole
-	// rows, at least one); 0 sizes blocks from a fixed memory budget.
+	// rows, at least one); 0 sizes blocks from the L2 cache size.
 	BlockValues int64
 }
 
@@ -45,12 +46,14 @@ type Result struct {
 	Threads   int
 }
 
-// Block sizes: row blocks hold about blockFloats values per input (fewer
-// with many workers, so that memory stays bounded), copies move this many
-// bytes at a time.
+// Block sizes: a computed tensor's row blocks are sized from the L2 cache
+// (blockRows), within a memory budget for all workers together; copies move
+// copyBlockBytes at a time.
 const (
-	maxBlockFloats = 256 << 10
-	minBlockFloats = 16 << 10
+	// minBlockFloats is the smallest block per input, whatever the cache
+	// size, so that the per-block costs (a read per input, a write, a
+	// hand-off between goroutines) stay small next to the work.
+	minBlockFloats = 8 << 10
 	bufferBudget   = 192 << 20 // all workers' row buffers together
 	copyBlockBytes = 4 << 20
 )
@@ -107,7 +110,9 @@ type executor struct {
 	p           *Plan
 	w           *gguf.Writer
 	threads     int
-	blockFloats int64
+	blockFloats int64 // RunOptions.BlockValues, 0 to size from the cache
+	maxFloats   int64 // per input per block: the memory budget's share
+	cacheBytes  int64 // what one worker's block may occupy
 	progress    func(Progress)
 
 	mu        sync.Mutex // serializes progress callbacks
@@ -133,12 +138,9 @@ func newExecutor(p *Plan, w *gguf.Writer, ro RunOptions) *executor {
 	// per value: float32 of each input, its raw bytes (at most 4), output
 	// float32 and output bytes (at most 4)
 	perValue := int64(8*maxIn + 8)
-	bf := int64(bufferBudget) / int64(threads+1) / perValue
-	e := &executor{p: p, w: w, threads: threads, progress: ro.Progress,
-		blockFloats: min(max(bf, minBlockFloats), maxBlockFloats)}
-	if ro.BlockValues > 0 {
-		e.blockFloats = ro.BlockValues
-	}
+	e := &executor{p: p, w: w, threads: threads, progress: ro.Progress, blockFloats: max(0, ro.BlockValues),
+		maxFloats:  int64(bufferBudget) / int64(threads+1) / perValue,
+		cacheBytes: int64(simd.L2CacheBytes()) / 2}
 	e.remaining = make([]atomic.Int64, len(p.Tensors))
 	e.live = make([]TensorMerger, len(p.Tensors))
 	e.state.Tensors = len(p.Tensors)
@@ -225,15 +227,46 @@ feed:
 func (e *executor) blocks(i int) []unit {
 	t := e.p.Tensors[i]
 	rows := rowCount(t.Shape)
-	per := max(1, e.blockFloats/t.Shape[0])
+	var per int64
 	if t.Copy >= 0 {
 		per = max(1, copyBlockBytes/max(1, t.Sources[t.Copy].RowBytes()))
+	} else {
+		per = e.blockRows(t)
 	}
 	var out []unit
 	for r := int64(0); r < rows; r += per {
 		out = append(out, unit{i: i, r0: r, n: min(per, rows-r)})
 	}
 	return out
+}
+
+// blockRows is the number of rows in a block of computed tensor t: as many
+// as keep one worker's working set (every input's raw and float32 rows,
+// the merged float32 and quantized rows, and the merger's scratch of about
+// k+3 rows) within half of the L2 cache, so that the dequantized rows are
+// still cached when the merge reads them and the merged rows when they are
+// quantized (issue #6). Then at least minBlockFloats values per input, at
+// most the memory budget's share, at least one row. The output bytes do
+// not depend on it.
+func (e *executor) blockRows(t *TensorPlan) int64 {
+	rowLen := t.Shape[0]
+	if e.blockFloats > 0 {
+		return max(1, e.blockFloats/rowLen)
+	}
+	inputs := t.Merger.Inputs()
+	k := int64(len(inputs))
+	perRow := 4 * rowLen * (k + 1)
+	for _, i := range inputs {
+		perRow += t.Sources[i].RowBytes()
+	}
+	if rb, err := t.Out.Target.RowSize(rowLen); err == nil {
+		perRow += rb
+	}
+	scratch := 4 * rowLen * (k + 3)
+	rows := max(0, e.cacheBytes-scratch) / perRow
+	rows = max(rows, minBlockFloats/rowLen)
+	rows = min(rows, e.maxFloats/rowLen)
+	return max(1, rows)
 }
 
 func rowCount(shape []int64) int64 {
@@ -262,7 +295,7 @@ func (e *executor) merger(t *TensorPlan) (TensorMerger, error) {
 // statistics runs the passes a merger asks for, streaming every row in order.
 func (e *executor) statistics(ctx context.Context, t *TensorPlan, m TensorMerger, b *buffers) error {
 	rows := rowCount(t.Shape)
-	per := max(1, e.blockFloats/t.Shape[0])
+	per := e.blockRows(t)
 	for pass := 0; m.WantPass(); pass++ {
 		if pass >= m.MaxPasses() {
 			return fmt.Errorf("tensor %s: merger wants more than its %d statistics passes", t.Name, m.MaxPasses())

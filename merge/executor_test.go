@@ -15,6 +15,7 @@ import (
 	"github.com/ggufmerge/ggufmerge/internal/llamacpp"
 	"github.com/ggufmerge/ggufmerge/quant"
 	"github.com/ggufmerge/ggufmerge/quant/recipe"
+	"github.com/ggufmerge/ggufmerge/simd"
 )
 
 // The bundled example models (testdata/README.md).
@@ -644,5 +645,54 @@ func TestVocabularyCutWarns(t *testing.T) {
 	execute(t, p, filepath.Join(dir, "out.gguf"), RunOptions{})
 	if got := openModel(t, filepath.Join(dir, "out.gguf")); got.Tensor("output.weight").Shape[1] != 512 {
 		t.Fatal("output vocabulary is not the base's")
+	}
+}
+
+// Row blocks of computed tensors fill about half of the L2 cache: the
+// float32 rows of a block fit the cache share, one more row of the full
+// working set would not, and the floor, the memory cap and BlockValues
+// bound it.
+func TestBlockRows(t *testing.T) {
+	p := plan(t, writeConfig(t, t.TempDir(), dellaYAML), keepOptions())
+	e := newExecutor(p, nil, RunOptions{Threads: 2})
+	if want := int64(simd.L2CacheBytes() / 2); e.cacheBytes != want {
+		t.Fatalf("cache share %d, want half of L2 = %d", e.cacheBytes, want)
+	}
+	computed := 0
+	for _, tp := range p.Tensors {
+		if tp.Copy >= 0 {
+			continue
+		}
+		computed++
+		rowLen, k := tp.Shape[0], int64(len(tp.Merger.Inputs()))
+		floor := max(1, minBlockFloats/rowLen)
+		for _, cache := range []int64{0, 64 << 10, 1 << 20, 8 << 20} {
+			e.cacheBytes = cache
+			rows := e.blockRows(tp)
+			if rows < floor || rows > max(1, e.maxFloats/rowLen) {
+				t.Fatalf("%s, cache %d: %d rows of %d, outside [%d, memory cap]", tp.Name, cache, rows, rowLen, floor)
+			}
+			floats := rows * 4 * rowLen * (k + 1)
+			if rows > floor && floats > cache {
+				t.Errorf("%s, cache %d: %d rows hold %d bytes of float32 rows", tp.Name, cache, rows, floats)
+			}
+			// a generous bound on a row (float32 and at most 4 raw and 4
+			// output bytes per value) and the merger's scratch
+			if more := (rows+1)*8*rowLen*(k+1) + 4*rowLen*(k+3); rows > floor && more <= cache {
+				t.Errorf("%s, cache %d: %d rows, but %d would fit", tp.Name, cache, rows, rows+1)
+			}
+		}
+		e.cacheBytes = 1 << 50
+		if rows := e.blockRows(tp); rows != max(1, e.maxFloats/rowLen) {
+			t.Errorf("%s: huge cache gives %d rows, want the memory cap %d", tp.Name, rows, e.maxFloats/rowLen)
+		}
+		e.blockFloats = 1
+		if rows := e.blockRows(tp); rows != 1 {
+			t.Errorf("%s: BlockValues 1 gives %d rows", tp.Name, rows)
+		}
+		e.blockFloats = 0
+	}
+	if computed == 0 {
+		t.Fatal("no computed tensors")
 	}
 }
