@@ -14,6 +14,7 @@ import (
 
 	"github.com/ggufmerge/ggufmerge/gguf"
 	"github.com/ggufmerge/ggufmerge/quant"
+	"github.com/ggufmerge/ggufmerge/simd"
 )
 
 // Job is a prepared quantization of one opened model: the decisions, the
@@ -202,11 +203,14 @@ type work struct {
 	r0, n int64
 }
 
-// Block sizes: about this many float32 bytes per converted block, and this
-// many bytes per copied block.
+// Block sizes: converted blocks are sized from the L2 cache
+// (convertRows), copied blocks move copyBlockBytes at a time.
 const (
-	convertBlockBytes = 2 << 20
-	copyBlockBytes    = 8 << 20
+	// minConvertValues is the smallest converted block, whatever the cache
+	// size, so that the per-block costs (a read, a write, a hand-off
+	// between goroutines) stay small next to the work.
+	minConvertValues = 8 << 10
+	copyBlockBytes   = 8 << 20
 )
 
 // Run converts and writes every tensor of the job into w (whose tensors
@@ -261,7 +265,7 @@ func (j *Job) plan() ([]work, []int32) {
 		rows := c.Rows()
 		per := int64(1)
 		if c.Convert() {
-			per = max(1, convertBlockBytes/(4*max(1, c.RowLen())))
+			per = convertRows(c)
 		} else if rb := c.RowBytes(); rb > 0 {
 			per = max(1, copyBlockBytes/rb)
 		}
@@ -276,6 +280,20 @@ func (j *Job) plan() ([]work, []int32) {
 		}
 	}
 	return units, remaining
+}
+
+// convertRows is the number of rows in a converted block: as many as keep
+// one worker's working set (the raw rows, their float32 values and the
+// quantized rows) within half of the L2 cache, so the values are still
+// cached when they are quantized (issue #6); at least minConvertValues
+// values and one row. The output bytes do not depend on it.
+func convertRows(c *Choice) int64 {
+	rowLen := max(1, c.RowLen())
+	perRow := c.RowBytes() + 4*rowLen
+	if rb, err := c.Target.RowSize(rowLen); err == nil {
+		perRow += rb
+	}
+	return max(int64(simd.RowsPerBlock(int(perRow))), minConvertValues/rowLen, 1)
 }
 
 // buffers are one worker's scratch space, reused between units.
