@@ -47,6 +47,17 @@ func F32ToBF16(dst []byte, src []float32) {
 }
 
 // halfToFloat is the scalar binary16 → float32 widening (exact, NaN
+
+// HalfToFloat widens one IEEE binary16 value to float32 (exact).
+func HalfToFloat(h uint16) float32 { return halfToFloat(h) }
+
+// FloatToHalf rounds one float32 to binary16 as ggml does: nearest-even,
+// overflow to ±Inf, subnormals kept, NaN → sign|0x7E00.
+func FloatToHalf(f float32) uint16 { return floatToHalf(f) }
+
+// FloatToBF16 rounds one float32 to bfloat16: nearest-even, NaN forced quiet.
+func FloatToBF16(f float32) uint16 { return floatToBF16(f) }
+
 // payload kept).
 func halfToFloat(h uint16) float32 {
 	sign := uint32(h&0x8000) << 16
