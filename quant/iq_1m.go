@@ -68,9 +68,9 @@ func iq1mBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 			qw = qwbl[bs*ib : bs*ib+bs]
 		}
 		iq1mWeights(weight[:], xb, qw, sigma2)
-		max := abs32(xb[0])
+		max := fabsf(xb[0])
 		for _, v := range xb[1:] {
-			max = cMax(max, abs32(v))
+			max = cMax(max, fabsf(v))
 		}
 		if max < groupMaxEpsIQ1M {
 			scales[ib], shifts[ib] = 0, 0

@@ -111,9 +111,9 @@ func iq1sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	for ib := 0; ib < QK_K/bs; ib++ {
 		xb := xbl[bs*ib : bs*ib+bs]
 		imatrixWeights(weight[:], qwbl[bs*ib:bs*ib+bs], xb, sigma2)
-		max := abs32(xb[0])
+		max := fabsf(xb[0])
 		for _, v := range xb[1:] {
-			max = cMax(max, abs32(v))
+			max = cMax(max, fabsf(v))
 		}
 		if max < groupMaxEpsIQ1S {
 			scales[ib], shifts[ib] = 0, 1

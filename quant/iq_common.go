@@ -12,9 +12,6 @@ import (
 // sqrt32 is C sqrtf (the float64 square root rounds to the same float32).
 func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
 
-// abs32 is C fabsf.
-func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
-
 // cMax is ggml's MAX(a, b) macro: a > b ? a : b (so NaN handling matches).
 func cMax(a, b float32) float32 {
 	if a > b {

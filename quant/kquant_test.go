@@ -393,7 +393,7 @@ func FuzzQuantizeK(f *testing.F) {
 					v = 0
 				}
 				x[i] = v
-				w[i] = qxAbs(v)
+				w[i] = fabsf(v)
 			}
 		}
 		var imat []float32

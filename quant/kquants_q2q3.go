@@ -13,7 +13,7 @@ func (s kSearch) q2KSearch(x, qw []float32, L *[QK_K]uint8, scales, mins, sw *[1
 	p := q2KParams
 	if qw == nil {
 		for i, v := range x[:QK_K] {
-			w[i] = qxAbs(v)
+			w[i] = fabsf(v)
 		}
 	} else {
 		p = q2KParamsImpl

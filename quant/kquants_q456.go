@@ -71,7 +71,7 @@ func affineKWeights(w *[QK_K]float32, x, qw []float32, sw *[8]float32) {
 			}
 			avX := qxSqrt(sumX2 / 32)
 			for l, v := range xs {
-				w[32*j+l] = avX + qxAbs(v)
+				w[32*j+l] = avX + fabsf(v)
 			}
 		}
 		return

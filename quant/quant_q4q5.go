@@ -67,8 +67,8 @@ func kqPutF16(b []byte, f float32) { binary.LittleEndian.PutUint16(b, FP32ToFP16
 func lgAbsMax(x []float32) float32 {
 	var amax, maxv float32
 	for _, v := range x {
-		if amax < qxAbs(v) {
-			amax, maxv = qxAbs(v), v
+		if amax < fabsf(v) {
+			amax, maxv = fabsf(v), v
 		}
 	}
 	return maxv

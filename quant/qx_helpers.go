@@ -18,8 +18,6 @@ import "math"
 // float32, equals the correctly rounded float32 square root.
 func qxSqrt(x float32) float32 { return float32(math.Sqrt(float64(x))) }
 
-func qxAbs(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
-
 // qxWeight is the per-element weight of make_qx_quants when no explicit
 // weights are given.
 func qxWeight(x float32, rmseType int) float32 {
@@ -29,16 +27,16 @@ func qxWeight(x float32, rmseType int) float32 {
 	case 2:
 		return 1
 	case 3:
-		return qxAbs(x)
+		return fabsf(x)
 	}
-	return qxSqrt(qxAbs(x))
+	return qxSqrt(fabsf(x))
 }
 
 // qxMaxAbs returns the first value of largest magnitude and that
 // magnitude (0, 0 when all are 0 or NaN).
 func qxMaxAbs(x []float32) (maxv, amax float32) {
 	for _, v := range x {
-		if ax := qxAbs(v); ax > amax {
+		if ax := fabsf(v); ax > amax {
 			amax, maxv = ax, v
 		}
 	}
@@ -341,7 +339,7 @@ func qkxError(L []uint8, x, w []float32, scale, minv float32, useMad bool) float
 	if useMad {
 		for i, v := range x {
 			diff := float32(scale*float32(L[i])) + minv - v
-			e += float32(w[i] * qxAbs(diff))
+			e += float32(w[i] * fabsf(diff))
 		}
 		return e
 	}
