@@ -2,6 +2,7 @@ package recipe
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -384,5 +385,37 @@ func TestQuantizeRowsExperts(t *testing.T) {
 	}
 	if err := c.QuantizeRows(whole[:rs], src[:ne0], 6); err == nil {
 		t.Error("row past the end accepted")
+	}
+}
+
+// TestCheckFinite: the vectorized screen must catch every NaN and infinity
+// wherever it sits, name its place, and still accept finite rows whose sum
+// of magnitudes overflows float32.
+func TestCheckFinite(t *testing.T) {
+	const ne0 = 96
+	src := make([]float32, 3*ne0)
+	for i := range src {
+		src[i] = float32(math.Cos(float64(i)))
+	}
+	if err := checkFinite(src, ne0, 10); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
+		for _, at := range []int{0, 7, 31, 32, 100, 3*ne0 - 1} {
+			x := append([]float32(nil), src...)
+			x[at] = bad
+			err := checkFinite(x, ne0, 10)
+			want := fmt.Sprintf("row %d column %d holds %v", 10+at/ne0, at%ne0, bad)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%v at %d: got %v, want %q", bad, at, err, want)
+			}
+		}
+	}
+	huge := make([]float32, 3*ne0)
+	for i := range huge {
+		huge[i] = math.MaxFloat32 * float32(1-2*(i&1))
+	}
+	if err := checkFinite(huge, ne0, 0); err != nil {
+		t.Errorf("finite values whose magnitudes overflow the sum refused: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/ggufmerge/ggufmerge/quant"
+	"github.com/ggufmerge/ggufmerge/simd"
 )
 
 // QuantizeRows converts float32 rows of the tensor into the chosen target
@@ -58,7 +59,13 @@ func (c *Choice) imatrixForRow(g int64) []float32 {
 
 // checkFinite rejects NaN and infinities: quantizing them gives blocks that
 // ggml rejects or silently wrong weights, and they always mean a broken model.
+// A NaN or an infinity makes the vectorized sum of |x| non-finite, so the
+// element-wise scan (which names the place) runs only then, or when finite
+// values overflow the sum.
 func checkFinite(src []float32, ne0, firstRow int64) error {
+	if s := float64(simd.SumAbs(src)); !math.IsNaN(s) && !math.IsInf(s, 0) {
+		return nil
+	}
 	for i, v := range src {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 			return fmt.Errorf("row %d column %d holds %v; refusing to quantize non-finite weights", firstRow+int64(i)/ne0, int64(i)%ne0, v)
