@@ -1,6 +1,8 @@
 package merge
 
-import "math/bits"
+import (
+	"math/bits"
+)
 
 // sortByKey returns the items key<<32 | index of keys (|x| bits, 31 used)
 // in (key ascending, index ascending) order: a stable LSD radix sort, O(n),
@@ -71,7 +73,7 @@ func sortCoarse(keys []uint32, lo, hi int, s *Scratch) []uint64 {
 // h holding the digit's counts.
 func countingPass(dst, src []uint64, h *[2048]uint32, shift uint, mask uint64) {
 	var pos uint32
-	for i, c := range h {
+	for i, c := range h[:mask+1] {
 		h[i] = pos
 		pos += c
 	}

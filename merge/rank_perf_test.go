@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -124,22 +125,26 @@ func TestSortByKeyMatchesOld(t *testing.T) {
 // three-pass sort plus the rank scatter. "outlier" rows take the fallback.
 func BenchmarkRank(b *testing.B) {
 	r := rand.New(rand.NewPCG(23, 24))
-	const n, pool = 4096, 16
-	for _, name := range []string{"gauss", "heavy", "quantized", "outlier"} {
+	const pool = 16
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"gauss", 4096}, {"heavy", 4096}, {"quantized", 4096}, {"outlier", 4096}, {"gauss", 1024}, {"quantized", 1024}, {"gauss", 2816}} {
+		name, n := fmt.Sprintf("%s-%d", c.name, c.n), c.n
 		var keys [pool][]uint32
 		for i := range keys {
 			keys[i] = make([]uint32, n)
-			AbsKeys(keys[i], rankInputs(r, n)[name])
+			AbsKeys(keys[i], rankInputs(r, n)[c.name])
 		}
 		rank := make([]uint32, n)
 		var s Scratch
 		k := 0
 		next := func() []uint32 { k = (k + 1) % pool; return keys[k] }
 		b.Run(name+"/new", func(b *testing.B) {
-			timeBest(b, n*4, 100, func() { rankByKey(rank, next(), &s) })
+			timeBest(b, int64(n)*4, 100, func() { rankByKey(rank, next(), &s) })
 		})
 		b.Run(name+"/old", func(b *testing.B) {
-			timeBest(b, n*4, 100, func() {
+			timeBest(b, int64(n)*4, 100, func() {
 				for q, v := range oldSortByKey(next(), &s) {
 					rank[uint32(v)] = uint32(q)
 				}

@@ -27,6 +27,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -42,6 +43,7 @@ type options struct {
 	threads, runs      int
 	torch              string // python interpreter for the PyTorch comparison ("" = skip)
 	vocab, script, out string
+	only, cpuprofile   string // "" = all measurements; or quantize|requant|della
 }
 
 func main() {
@@ -57,6 +59,8 @@ func main() {
 	flag.StringVar(&o.vocab, "vocab", filepath.Join("testdata", "base.gguf"), "model whose tokenizer the random models use")
 	flag.StringVar(&o.script, "script", filepath.Join("internal", "cmd", "mergebench", "della_torch.py"), "the PyTorch DELLA script")
 	flag.StringVar(&o.out, "json", "", "also write the results as JSON to this file")
+	flag.StringVar(&o.only, "only", "", "run one measurement only: quantize, requant or della")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measurements to this file")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "mergebench:", err)
@@ -75,18 +79,39 @@ func run(o options) error {
 	res := map[string]float64{}
 	fmt.Printf("models: 4 × %s (Q4_K_M, dim %d, %d layers, ffn %d), %d threads, best of %d\n",
 		merge.HumanBytes(size(q[1])), o.dim, o.layers, o.ffn, o.threads, o.runs)
-	res["quantize_f16_s"], err = best(o.runs, func() error { return quantizeF16(f16Path(o, 1), filepath.Join(o.dir, "quant.gguf"), o.threads) })
-	if err != nil {
-		return err
-	}
-	res["requant_s"], err = best(o.runs, func() error { return requantize(o.dir, q[1], filepath.Join(o.dir, "requant.gguf"), o.threads) })
-	if err != nil {
-		return err
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	cfg := filepath.Join(o.dir, "della.yml")
-	res["della_s"], err = best(o.runs, func() error { return della(cfg, q, filepath.Join(o.dir, "della.gguf"), o.threads) })
-	if err != nil {
-		return err
+	steps := []struct {
+		name, key string
+		f         func() error
+	}{
+		{"quantize", "quantize_f16_s", func() error { return quantizeF16(f16Path(o, 1), filepath.Join(o.dir, "quant.gguf"), o.threads) }},
+		{"requant", "requant_s", func() error { return requantize(o.dir, q[1], filepath.Join(o.dir, "requant.gguf"), o.threads) }},
+		{"della", "della_s", func() error { return della(cfg, q, filepath.Join(o.dir, "della.gguf"), o.threads) }},
+	}
+	for _, st := range steps {
+		if o.only != "" && o.only != st.name {
+			continue
+		}
+		if res[st.key], err = best(o.runs, st.f); err != nil {
+			return err
+		}
+	}
+	if o.only != "" {
+		for k, v := range res {
+			fmt.Printf("%s: %.2f s\n", k, v)
+		}
+		return nil
 	}
 	res["ratio_della_vs_requant"] = res["della_s"] / res["requant_s"]
 	res["ratio_della_vs_quantize_f16"] = res["della_s"] / res["quantize_f16_s"]
