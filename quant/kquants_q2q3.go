@@ -109,12 +109,10 @@ func q2KScalesRef(y []byte, scales, mins *[16]float32) {
 // q3KSearch finds each sub-block's symmetric scale with nmax 4; L gets
 // values 0..7. Without qw: make_q3_quants; with qw: make_qx_quants weighted
 // by qw*sqrt(sigma2+x²) (s.sym16, Q6_K's search), also returning the
-// weight sums.
+// weight sums. Both searches run in kSearch methods (portable or simd).
 func (s kSearch) q3KSearch(x, qw []float32, L *[QK_K]int8, scales, sw *[16]float32) {
 	if qw == nil {
-		for j := range 16 {
-			scales[j] = makeQ3Quants(16, 4, x[16*j:16*j+16], L[16*j:16*j+16], true)
-		}
+		s.q3Sym16(x, L[:], scales)
 		return
 	}
 	sigma2 := kqSigma2x2(x)
@@ -123,6 +121,13 @@ func (s kSearch) q3KSearch(x, qw []float32, L *[QK_K]int8, scales, sw *[16]float
 		sw[j] = kqImatrixWeights(w[16*j:16*j+16], x[16*j:16*j+16], qw[16*j:16*j+16], sigma2)
 	}
 	s.sym16(x, w[:], L[:], 4, scales)
+}
+
+// q3Sym16 is make_q3_quants(16, 4, do_rmse) on each x[16j:16j+16].
+func q3Sym16(x []float32, L []int8, scales *[16]float32) {
+	for j := range 16 {
+		scales[j] = makeQ3Quants(16, 4, x[16*j:16*j+16], L[16*j:16*j+16], true)
+	}
 }
 
 // kqSigma2Raw is Σx² over a super-block (ggml divides after doubling for
@@ -176,15 +181,21 @@ func (s kSearch) blockQ3K(y []byte, x, qw []float32) {
 			L[16*j+i] = int8(max(-4, min(3, nearestInt(v/dl))) + 4)
 		}
 	}
-	hmask := y[0:32]
-	clear(hmask)
+	q3KPackBits(y, &L)
+}
+
+// q3KPackBits stores the levels 0..7: bit 2 of L[32k+m] as bit k of
+// hmask[m], the low 2 bits in qs. Branch-free: the high bits are random.
+func q3KPackBits(y []byte, L *[QK_K]int8) {
+	hmask := (*[32]byte)(y[0:32])
+	*hmask = [32]byte{}
 	var low [QK_K]uint8
-	for j, l := range L {
-		if l > 3 {
-			hmask[j%32] |= 1 << (j / 32)
-			l -= 4
+	for k := range 8 {
+		for m := range 32 {
+			l := uint8(L[32*k+m])
+			hmask[m] |= (l >> 2) << k
+			low[32*k+m] = l & 3
 		}
-		low[j] = uint8(l)
 	}
 	kqPack2(y[32:96], &low)
 }

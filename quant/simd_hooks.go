@@ -25,8 +25,8 @@ var simdDequant = map[Type]dequantFunc{
 
 // simdQuant maps each type to its simd quantizer: the plain conversions,
 // Q8_0, Q2_K with the sub-block search in simd.QKXSearch16, Q4_K/Q5_K with
-// it in simd.QKXSearch8, Q6_K and Q3_K with it in simd.QXSearch16 (for
-// Q3_K only the imatrix rule's search; make_q3_quants stays portable).
+// it in simd.QKXSearch8, Q6_K with it in simd.QXSearch16, Q3_K with
+// simd.Q3Search16 (make_q3_quants) or, with an imatrix, simd.QXSearch16.
 var simdQuant = map[Type]quantFunc{
 	F16:  func(dst []byte, src []float32, _ int, _ []float32) { simd.F32ToF16(dst, src) },
 	BF16: func(dst []byte, src []float32, _ int, _ []float32) { simd.F32ToBF16(dst, src) },
@@ -67,6 +67,14 @@ func (s kSearch) sym16(x, w []float32, L []int8, nmax int, scales *[16]float32) 
 		return
 	}
 	qxSearch16(x, w, L, nmax, scales)
+}
+
+func (s kSearch) q3Sym16(x []float32, L []int8, scales *[16]float32) {
+	if s.simd {
+		simd.Q3Search16(x, L, 4, scales)
+		return
+	}
+	q3Sym16(x, L, scales)
 }
 
 // affine16 takes simd's search only where it is vectorized (amd64 with

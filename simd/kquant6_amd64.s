@@ -190,3 +190,131 @@ next:
 	JLE  trial
 	VZEROUPPER
 	RET
+
+// Q3_K's make_q3_quants (do_rmse) on the same layout: w = x², aux = x²·x
+// (ggml's w*x[i], the same product every time), levels in QX_L. Between
+// rounds the per-lane sums stay in Y4/Y5 (sumlx) and Y6/Y7 (suml2).
+
+// Q3REFINE visits element i (at SI) of one 8-lane half (off 0 or 32):
+//	slx = sumlx - wx*L; sl2 = suml2 - (w*L)*L
+//	new = clamp(nearest_int((x*sl2)/slx))
+//	slx' = slx + wx*new; sl2' = sl2 + (w*new)*new
+//	take new where slx > 0 && new != L && sl2' > 0 &&
+//	        (slx'*slx')*suml2 > (sumlx*sumlx)*sl2'
+// Y13 is zero; changed lanes are ORed into chg.
+#define Q3REFINE(off, sumlx, suml2, chg) \
+	VMOVUPS   QX_AUX+off(SI), Y0; \
+	VMOVUPS   QX_L+off(SI), Y1; \
+	VMULPS    Y1, Y0, Y2; \
+	VSUBPS    Y2, sumlx, Y2; \
+	VMOVUPS   QX_W+off(SI), Y3; \
+	VMULPS    Y1, Y3, Y8; \
+	VMULPS    Y1, Y8, Y8; \
+	VSUBPS    Y8, suml2, Y8; \
+	VMULPS    QX_X+off(SI), Y8, Y9; \
+	VDIVPS    Y2, Y9, Y9; \
+	VADDPS    ·magic8(SB), Y9, Y9; \
+	VPAND     ·mant8(SB), Y9, Y9; \
+	VPSUBD    ·half8(SB), Y9, Y9; \
+	VPMINSD   QX_HI(R8), Y9, Y9; \
+	VPMAXSD   QX_LO(R8), Y9, Y9; \
+	VCVTDQ2PS Y9, Y9; \
+	VCMPPS    $0x1e, Y13, Y2, Y10; \
+	VCMPPS    $0x04, Y1, Y9, Y11; \
+	VANDPS    Y11, Y10, Y10; \
+	VMULPS    Y9, Y0, Y0; \
+	VADDPS    Y0, Y2, Y2; \
+	VMULPS    Y9, Y3, Y3; \
+	VMULPS    Y9, Y3, Y3; \
+	VADDPS    Y3, Y8, Y8; \
+	VCMPPS    $0x1e, Y13, Y8, Y11; \
+	VANDPS    Y11, Y10, Y10; \
+	VMULPS    Y2, Y2, Y11; \
+	VMULPS    suml2, Y11, Y11; \
+	VMULPS    sumlx, sumlx, Y12; \
+	VMULPS    Y8, Y12, Y12; \
+	VCMPPS    $0x1e, Y12, Y11, Y11; \
+	VANDPS    Y11, Y10, Y10; \
+	VBLENDVPS Y10, Y9, Y1, Y1; \
+	VMOVUPS   Y1, QX_L+off(SI); \
+	VBLENDVPS Y10, Y2, sumlx, sumlx; \
+	VBLENDVPS Y10, Y8, suml2, suml2; \
+	VORPS     Y10, chg, chg
+
+// func q3Search16Asm(s *qxState)
+// Requires: AVX2
+TEXT ·q3Search16Asm(SB), NOSPLIT, $0-8
+	MOVQ s+0(FP), R8
+
+	// amax and the value that has it (first of equals), per lane
+	VXORPS       Y0, Y0, Y0
+	VXORPS       Y1, Y1, Y1
+	VXORPS       Y2, Y2, Y2
+	VXORPS       Y3, Y3, Y3
+	VBROADCASTSS ·c7fffffff(SB), Y15
+	MOVQ         R8, SI
+	MOVQ         $16, CX
+
+q3amax:
+	VMOVUPS   QX_X(SI), Y4
+	VMOVUPS   QX_X+32(SI), Y5
+	VANDPS    Y15, Y4, Y6
+	VANDPS    Y15, Y5, Y7
+	VCMPPS    $0x1e, Y0, Y6, Y8 // |x| > amax
+	VCMPPS    $0x1e, Y1, Y7, Y9
+	VBLENDVPS Y8, Y6, Y0, Y0
+	VBLENDVPS Y9, Y7, Y1, Y1
+	VBLENDVPS Y8, Y4, Y2, Y2
+	VBLENDVPS Y9, Y5, Y3, Y3
+	ADDQ      $64, SI
+	DECQ      CX
+	JNZ       q3amax
+
+	VBROADCASTSS ·c26901d7d(SB), Y4
+	VCMPPS       $0x1d, Y4, Y0, Y0 // active: amax >= GROUP_MAX_EPS
+	VCMPPS       $0x1d, Y4, Y1, Y1
+	VMOVUPS      Y0, QX_ACTIVE(R8)
+	VMOVUPS      Y1, QX_ACTIVE+32(R8)
+	VBROADCASTSS QX_NMAX(R8), Y4
+	VBROADCASTSS ·c80000000(SB), Y14
+	VXORPS       Y14, Y4, Y4
+	VDIVPS       Y2, Y4, Y12 // iscale = -nmax/max
+	VDIVPS       Y3, Y4, Y13
+	QXTRIAL(q3first, QX_L)
+
+	VXORPS Y13, Y13, Y13
+	MOVQ   $5, DX
+
+q3round:
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+	MOVQ   R8, SI
+	MOVQ   $16, CX
+
+q3elem:
+	Q3REFINE(0, Y4, Y6, Y14)
+	Q3REFINE(32, Y5, Y7, Y15)
+	ADDQ $64, SI
+	DECQ CX
+	JNZ  q3elem
+	VANDPS    QX_ACTIVE(R8), Y14, Y14
+	VANDPS    QX_ACTIVE+32(R8), Y15, Y15
+	VORPS     Y15, Y14, Y14
+	VMOVMSKPS Y14, AX
+	TESTL     AX, AX
+	JZ        q3done
+	DECQ      DX
+	JNZ       q3round
+
+q3done:
+	// scale = suml2 > 0 ? sumlx/suml2 : 0
+	VDIVPS  Y6, Y4, Y0
+	VCMPPS  $0x1e, Y13, Y6, Y1
+	VANDPS  Y1, Y0, Y0
+	VDIVPS  Y7, Y5, Y8
+	VCMPPS  $0x1e, Y13, Y7, Y9
+	VANDPS  Y9, Y8, Y8
+	VMOVUPS Y0, QX_SCALE(R8)
+	VMOVUPS Y8, QX_SCALE+32(R8)
+	VZEROUPPER
+	RET

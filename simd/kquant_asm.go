@@ -100,17 +100,55 @@ func qxSearch16(x, w []float32, L []int8, nmax int, scales *[16]float32) {
 	}
 	s.nmax = float32(nmax)
 	qxSearch16Asm(&s)
+	s.levels(L, nmax, scales)
+}
+
+// q3Search16Asm runs the Q3_K make_q3_quants search on s (AVX2 or NEON):
+// x, w = x² and aux = x²·x in, levels (l in [-nmax, nmax-1]) in l, scale
+// and active out; maxv and best are scratch.
+//
+//go:noescape
+func q3Search16Asm(s *qxState)
+
+func q3Search16(x []float32, L []int8, nmax int, scales *[16]float32) {
+	if !useAsm {
+		q3Search16Generic(x, L, nmax, scales)
+		return
+	}
+	var s qxState
+	xa := (*[256]float32)(x)
+	for j := 0; j < 16; j++ {
+		for i := 0; i < 16; i++ {
+			v := xa[16*j+i]
+			w := v * v
+			s.x[16*i+j] = v
+			s.w[16*i+j] = w
+			s.aux[16*i+j] = w * v
+		}
+	}
+	for k := range s.lo {
+		s.lo[k], s.hi[k] = int32(-nmax), int32(nmax-1)
+	}
+	s.nmax = float32(nmax)
+	q3Search16Asm(&s)
+	s.levels(L, nmax, scales)
+}
+
+// levels copies the per-lane scales and the levels l+nmax out of s, with
+// all-zero sub-blocks (inactive lanes) set to scale 0 and levels 0.
+func (s *qxState) levels(L []int8, nmax int, scales *[16]float32) {
+	La := (*[256]int8)(L)
 	for j := 0; j < 16; j++ {
 		if s.active[j] == 0 {
 			scales[j] = 0
 			for i := 0; i < 16; i++ {
-				L[16*j+i] = 0
+				La[16*j+i] = 0
 			}
 			continue
 		}
 		scales[j] = s.scale[j]
 		for i := 0; i < 16; i++ {
-			L[16*j+i] = int8(int32(s.l[16*i+j]) + int32(nmax))
+			La[16*j+i] = int8(int32(s.l[16*i+j]) + int32(nmax))
 		}
 	}
 }

@@ -1,0 +1,7 @@
+//go:build (!amd64 && !arm64) || purego
+
+package simd
+
+func q3Search16(x []float32, L []int8, nmax int, scales *[16]float32) {
+	q3Search16Generic(x, L, nmax, scales)
+}
