@@ -288,3 +288,12 @@ func BenchmarkQKXSearch16(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkPhiloxUniforms(b *testing.B) {
+	benchEach(b, func(b *testing.B, n int) {
+		u := touched(make([]float32, n))
+		for b.Loop() {
+			PhiloxUniforms(u, 1, 2, 3, 4, 5, 0)
+		}
+	})
+}

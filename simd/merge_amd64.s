@@ -638,6 +638,103 @@ done:
 	VPADDD Y8, Y6, Y6; \
 	VPADDD Y9, Y7, Y7
 
+// PHILOX_HALF multiplies c by the multiplier vector m (in memory) and
+// leaves the high halves of the eight 32x32->64-bit products in hi and the
+// low halves in lo (t is a temporary; c is left intact).
+#define PHILOX_HALF(m, c, hi, lo, t) \
+	VPMULUDQ m, c, lo; \
+	VPSRLQ   $32, c, t; \
+	VPMULUDQ m, t, t; \
+	VPSRLQ   $32, lo, hi; \
+	VPBLENDD $0xAA, t, hi, hi; \
+	VPSLLQ   $32, t, t; \
+	VPBLENDD $0xAA, t, lo, lo
+
+// PHILOX_CHAIN is PHILOX_ROUND for one chain (c0..c3) with the keys in
+// Y6, Y7 and the temporaries Y4, Y5, Y8, Y9, Y15.
+#define PHILOX_CHAIN(c0, c1, c2, c3) \
+	PHILOX_HALF(·philoxM1v(SB), c2, Y4, Y5, Y15); \
+	PHILOX_HALF(·philoxM0v(SB), c0, Y8, Y9, Y15); \
+	VPXOR   c1, Y4, Y4; \
+	VPXOR   Y6, Y4, c0; \
+	VPXOR   c3, Y8, Y8; \
+	VPXOR   Y7, Y8, c2; \
+	VMOVDQU Y5, c1; \
+	VMOVDQU Y9, c3
+
+#define PHILOX_ROUND2 \
+	PHILOX_CHAIN(Y0, Y1, Y2, Y3); \
+	PHILOX_CHAIN(Y10, Y11, Y12, Y13)
+
+#define PHILOX_KEYS2 \
+	VPADDD ·philoxW0v(SB), Y6, Y6; \
+	VPADDD ·philoxW1v(SB), Y7, Y7
+
+// PHILOX_STORE transposes one chain's 8 blocks x 4 words into block order
+// and stores float32(w>>8) * 2^-24 (scale in Y15) at off(DI); it uses
+// Y4, Y5, Y8, Y9 as temporaries.
+#define PHILOX_STORE(c0, c1, c2, c3, off) \
+	VPUNPCKLDQ  c1, c0, Y4; \
+	VPUNPCKLDQ  c3, c2, Y5; \
+	VPUNPCKHDQ  c1, c0, Y8; \
+	VPUNPCKHDQ  c3, c2, Y9; \
+	VPUNPCKLQDQ Y5, Y4, c0; \
+	VPUNPCKHQDQ Y5, Y4, c1; \
+	VPUNPCKLQDQ Y9, Y8, c2; \
+	VPUNPCKHQDQ Y9, Y8, c3; \
+	VPERM2I128  $0x20, c1, c0, Y4; \
+	VPERM2I128  $0x20, c3, c2, Y5; \
+	VPERM2I128  $0x31, c1, c0, Y8; \
+	VPERM2I128  $0x31, c3, c2, Y9; \
+	VPSRLD      $8, Y4, Y4; \
+	VPSRLD      $8, Y5, Y5; \
+	VPSRLD      $8, Y8, Y8; \
+	VPSRLD      $8, Y9, Y9; \
+	VCVTDQ2PS   Y4, Y4; \
+	VCVTDQ2PS   Y5, Y5; \
+	VCVTDQ2PS   Y8, Y8; \
+	VCVTDQ2PS   Y9, Y9; \
+	VMULPS      Y15, Y4, Y4; \
+	VMULPS      Y15, Y5, Y5; \
+	VMULPS      Y15, Y8, Y8; \
+	VMULPS      Y15, Y9, Y9; \
+	VMOVUPS     Y4, off(DI); \
+	VMOVUPS     Y5, off+32(DI); \
+	VMOVUPS     Y8, off+64(DI); \
+	VMOVUPS     Y9, off+96(DI)
+
+// Philox constants as whole vectors, for memory operands.
+DATA ·philoxM0v+0(SB)/8, $0xD2511F53D2511F53
+DATA ·philoxM0v+8(SB)/8, $0xD2511F53D2511F53
+DATA ·philoxM0v+16(SB)/8, $0xD2511F53D2511F53
+DATA ·philoxM0v+24(SB)/8, $0xD2511F53D2511F53
+GLOBL ·philoxM0v(SB), RODATA|NOPTR, $32
+DATA ·philoxM1v+0(SB)/8, $0xCD9E8D57CD9E8D57
+DATA ·philoxM1v+8(SB)/8, $0xCD9E8D57CD9E8D57
+DATA ·philoxM1v+16(SB)/8, $0xCD9E8D57CD9E8D57
+DATA ·philoxM1v+24(SB)/8, $0xCD9E8D57CD9E8D57
+GLOBL ·philoxM1v(SB), RODATA|NOPTR, $32
+DATA ·philoxW0v+0(SB)/8, $0x9E3779B99E3779B9
+DATA ·philoxW0v+8(SB)/8, $0x9E3779B99E3779B9
+DATA ·philoxW0v+16(SB)/8, $0x9E3779B99E3779B9
+DATA ·philoxW0v+24(SB)/8, $0x9E3779B99E3779B9
+GLOBL ·philoxW0v(SB), RODATA|NOPTR, $32
+DATA ·philoxW1v+0(SB)/8, $0xBB67AE85BB67AE85
+DATA ·philoxW1v+8(SB)/8, $0xBB67AE85BB67AE85
+DATA ·philoxW1v+16(SB)/8, $0xBB67AE85BB67AE85
+DATA ·philoxW1v+24(SB)/8, $0xBB67AE85BB67AE85
+GLOBL ·philoxW1v(SB), RODATA|NOPTR, $32
+DATA ·philoxEights+0(SB)/8, $0x0000000800000008
+DATA ·philoxEights+8(SB)/8, $0x0000000800000008
+DATA ·philoxEights+16(SB)/8, $0x0000000800000008
+DATA ·philoxEights+24(SB)/8, $0x0000000800000008
+GLOBL ·philoxEights(SB), RODATA|NOPTR, $32
+DATA ·philoxSixteens+0(SB)/8, $0x0000001000000010
+DATA ·philoxSixteens+8(SB)/8, $0x0000001000000010
+DATA ·philoxSixteens+16(SB)/8, $0x0000001000000010
+DATA ·philoxSixteens+24(SB)/8, $0x0000001000000010
+GLOBL ·philoxSixteens(SB), RODATA|NOPTR, $32
+
 // func philoxAsm(u []float32, k0, k1, c1, c2, c3, ctr0 uint32)
 // Requires: AVX2
 //
@@ -649,12 +746,61 @@ TEXT ·philoxAsm(SB), NOSPLIT, $0-48
 	MOVQ         u_len+8(FP), CX
 	SHRQ         $5, CX
 	JZ           done
+	VBROADCASTSS ctr0+44(FP), Y14
+	VPADDD       ·shifts0to31(SB), Y14, Y14 // counters ctr0 .. ctr0+7
+
+	// Two independent chains of 8 blocks each (64 uniforms) while they
+	// last: one chain's rounds are a serial dependency, so interleaving a
+	// second one fills the multiplier's latency.
+	CMPQ         CX, $2
+	JB           single
+
+loop2:
+	VMOVDQU      Y14, Y0
+	VPADDD       ·philoxEights(SB), Y14, Y10 // counters of the second chain
+	VBROADCASTSS c1+32(FP), Y1
+	VBROADCASTSS c2+36(FP), Y2
+	VBROADCASTSS c3+40(FP), Y3
+	VMOVDQU      Y1, Y11
+	VMOVDQU      Y2, Y12
+	VMOVDQU      Y3, Y13
+	VBROADCASTSS k0+24(FP), Y6
+	VBROADCASTSS k1+28(FP), Y7
+	PHILOX_ROUND2
+	PHILOX_KEYS2
+	PHILOX_ROUND2
+	PHILOX_KEYS2
+	PHILOX_ROUND2
+	PHILOX_KEYS2
+	PHILOX_ROUND2
+	PHILOX_KEYS2
+	PHILOX_ROUND2
+	PHILOX_KEYS2
+	PHILOX_ROUND2
+	PHILOX_KEYS2
+	PHILOX_ROUND2
+	PHILOX_KEYS2
+	PHILOX_ROUND2
+	PHILOX_KEYS2
+	PHILOX_ROUND2
+	PHILOX_KEYS2
+	PHILOX_ROUND2
+	VBROADCASTSS ·c33800000(SB), Y15
+	PHILOX_STORE(Y0, Y1, Y2, Y3, 0)
+	PHILOX_STORE(Y10, Y11, Y12, Y13, 128)
+	VPADDD       ·philoxSixteens(SB), Y14, Y14
+	ADDQ         $256, DI
+	SUBQ         $2, CX
+	CMPQ         CX, $2
+	JAE          loop2
+	TESTQ        CX, CX
+	JZ           finish
+
+single:
 	VPBROADCASTD ·philoxM0(SB), Y4
 	VPBROADCASTD ·philoxM1(SB), Y5
 	VPBROADCASTD ·philoxW0(SB), Y8
 	VPBROADCASTD ·philoxW1(SB), Y9
-	VBROADCASTSS ctr0+44(FP), Y14
-	VPADDD       ·shifts0to31(SB), Y14, Y14 // counters ctr0 .. ctr0+7
 	VPBROADCASTD ·c00000008(SB), Y15
 
 loop:
@@ -718,6 +864,8 @@ loop:
 	ADDQ         $128, DI
 	DECQ         CX
 	JNZ          loop
+
+finish:
 	VZEROUPPER
 
 done:
