@@ -1,5 +1,7 @@
 package quant
 
+import "encoding/binary"
+
 // K-quant quantizers Q2_K..Q6_K (gguf-and-quants.md §5.4, §5.5): 256-value
 // super-blocks of 16 or 32-value sub-blocks. Without an imatrix ggml runs
 // quantize_row_*_ref over all rows; with one it runs quantize_row_*_impl per
@@ -70,17 +72,35 @@ func kqImatrixWeights(w, x, qw []float32, sigma2 float32) float32 {
 	return sum
 }
 
-// kqPack2 stores the low 2 bits of L, four values 32 apart per byte
-// (Q2_K and Q3_K qs).
+// kqPack2 stores the low 2 bits of L (values 0..3), four values 32 apart
+// per byte (Q2_K and Q3_K qs), eight bytes at a time.
 func kqPack2(qs []byte, L *[QK_K]uint8) {
 	qs = qs[:QK_K/4]
-	for h := 0; h < 2; h++ {
-		for l := range 32 {
-			j := 128*h + l
-			qs[32*h+l] = L[j] | L[j+32]<<2 | L[j+64]<<4 | L[j+96]<<6
+	for h := range 2 {
+		for c := range 4 {
+			j := 128*h + 8*c
+			q := kqLE64(L[j:]) | kqLE64(L[j+32:])<<2 | kqLE64(L[j+64:])<<4 | kqLE64(L[j+96:])<<6
+			binary.LittleEndian.PutUint64(qs[32*h+8*c:], q)
 		}
 	}
 }
+
+// kqLE64 reads 8 bytes little-endian (one load).
+func kqLE64(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }
+
+// kqLE64s is kqLE64 on levels held as int8.
+func kqLE64s(L *[QK_K]int8, i int) uint64 {
+	b := L[i : i+8 : i+8]
+	return uint64(uint8(b[0])) | uint64(uint8(b[1]))<<8 | uint64(uint8(b[2]))<<16 | uint64(uint8(b[3]))<<24 |
+		uint64(uint8(b[4]))<<32 | uint64(uint8(b[5]))<<40 | uint64(uint8(b[6]))<<48 | uint64(uint8(b[7]))<<56
+}
+
+// Byte-lane masks for the packing above.
+const (
+	kqBytes01 = 0x0101010101010101
+	kqBytes03 = 0x0303030303030303
+	kqBytes0f = 0x0f0f0f0f0f0f0f0f
+)
 
 // kqMaxScaleMin returns the largest sub-block scale and min, starting from
 // 0 (negative and NaN values never win), as the _ref rules compute them.

@@ -1,5 +1,7 @@
 package quant
 
+import "encoding/binary"
+
 // Q2_K (84 bytes: scales[16], qs[64], d, dmin) and Q3_K (110 bytes:
 // hmask[32], qs[64], scales[12], d), both with 16 sub-blocks of 16.
 
@@ -185,19 +187,24 @@ func (s kSearch) blockQ3K(y []byte, x, qw []float32) {
 }
 
 // q3KPackBits stores the levels 0..7: bit 2 of L[32k+m] as bit k of
-// hmask[m], the low 2 bits in qs. Branch-free: the high bits are random.
+// hmask[m], the low 2 bits in qs as kqPack2 does, eight levels at a time.
 func q3KPackBits(y []byte, L *[QK_K]int8) {
-	hmask := (*[32]byte)(y[0:32])
-	*hmask = [32]byte{}
-	var low [QK_K]uint8
-	for k := range 8 {
-		for m := range 32 {
-			l := uint8(L[32*k+m])
-			hmask[m] |= (l >> 2) << k
-			low[32*k+m] = l & 3
+	y = y[:96]
+	for c := range 4 {
+		var h uint64
+		for k := range 8 {
+			h |= (kqLE64s(L, 32*k+8*c) >> 2 & kqBytes01) << k
+		}
+		binary.LittleEndian.PutUint64(y[8*c:], h)
+	}
+	for h := range 2 {
+		for c := range 4 {
+			j := 128*h + 8*c
+			q := kqLE64s(L, j)&kqBytes03 | (kqLE64s(L, j+32)&kqBytes03)<<2 |
+				(kqLE64s(L, j+64)&kqBytes03)<<4 | (kqLE64s(L, j+96)&kqBytes03)<<6
+			binary.LittleEndian.PutUint64(y[32+32*h+8*c:], q)
 		}
 	}
-	kqPack2(y[32:96], &low)
 }
 
 // q3KPutScale ORs the 6-bit scale l (0..63) of sub-block j into the

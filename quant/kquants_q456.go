@@ -1,5 +1,7 @@
 package quant
 
+import "encoding/binary"
+
 // Q4_K (144 bytes: d, dmin, scales[12], qs[128]) and Q5_K (176 bytes: d,
 // dmin, scales[12], qh[32], qs[128]) with 8 affine sub-blocks of 32, and
 // Q6_K (210 bytes: ql[128], qh[64], scales[16], d) with 16 symmetric
@@ -165,8 +167,9 @@ func (s kSearch) blockQ4K(y []byte, x, qw []float32) {
 	s.affineKBlock(y, x, qw, q4KParams, &L)
 	qs := y[16:144]
 	for c := range 4 {
-		for l := range 32 {
-			qs[32*c+l] = L[64*c+l] | L[64*c+l+32]<<4
+		for k := range 4 {
+			j := 64*c + 8*k
+			binary.LittleEndian.PutUint64(qs[32*c+8*k:], kqLE64(L[j:])|kqLE64(L[j+32:])<<4)
 		}
 	}
 }
@@ -178,20 +181,15 @@ func (s kSearch) blockQ5K(y []byte, x, qw []float32) {
 	s.affineKBlock(y, x, qw, q5KParams, &L)
 	qh := y[16:48]
 	qs := y[48:176]
-	clear(qh)
-	for c := range 4 {
-		for l := range 32 {
-			l1, l2 := L[64*c+l], L[64*c+l+32]
-			if l1 > 15 {
-				l1 -= 16
-				qh[l] |= 1 << (2 * c)
-			}
-			if l2 > 15 {
-				l2 -= 16
-				qh[l] |= 2 << (2 * c)
-			}
-			qs[32*c+l] = l1 | l2<<4
+	for k := range 4 {
+		var h uint64
+		for c := range 4 {
+			j := 64*c + 8*k
+			l1, l2 := kqLE64(L[j:]), kqLE64(L[j+32:])
+			h |= (l1>>4&kqBytes01)<<(2*c) | (l2>>4&kqBytes01)<<(2*c+1)
+			binary.LittleEndian.PutUint64(qs[32*c+8*k:], l1&kqBytes0f|(l2&kqBytes0f)<<4)
 		}
+		binary.LittleEndian.PutUint64(qh[8*k:], h)
 	}
 }
 
@@ -251,17 +249,18 @@ func (s kSearch) blockQ6K(y []byte, x, qw []float32) {
 	q6KPack(y, &L)
 }
 
-// q6KPack stores the 6-bit levels: low nibbles in ql, high 2 bits in qh.
+// q6KPack stores the 6-bit levels: low nibbles in ql, high 2 bits in qh,
+// eight levels at a time.
 func q6KPack(y []byte, L *[QK_K]int8) {
-	ql := y[0:128]
-	qh := y[128:192]
+	y = y[:192]
 	for h := range 2 {
-		for l := range 32 {
-			j := 128*h + l
-			q1, q2, q3, q4 := uint8(L[j]), uint8(L[j+32]), uint8(L[j+64]), uint8(L[j+96])
-			ql[64*h+l] = q1&0xf | q3&0xf<<4
-			ql[64*h+l+32] = q2&0xf | q4&0xf<<4
-			qh[32*h+l] = q1>>4 | q2>>4<<2 | q3>>4<<4 | q4>>4<<6
+		for c := range 4 {
+			j := 128*h + 8*c
+			q1, q2, q3, q4 := kqLE64s(L, j), kqLE64s(L, j+32), kqLE64s(L, j+64), kqLE64s(L, j+96)
+			binary.LittleEndian.PutUint64(y[64*h+8*c:], q1&kqBytes0f|(q3&kqBytes0f)<<4)
+			binary.LittleEndian.PutUint64(y[64*h+8*c+32:], q2&kqBytes0f|(q4&kqBytes0f)<<4)
+			binary.LittleEndian.PutUint64(y[128+32*h+8*c:], q1>>4&kqBytes03|(q2>>4&kqBytes03)<<2|
+				(q3>>4&kqBytes03)<<4|(q4>>4&kqBytes03)<<6)
 		}
 	}
 }
