@@ -22,12 +22,7 @@ func sortByKey(keys []uint32, s *Scratch) []uint64 {
 // insertion pass slow; it falls back to the full sort.
 func rankByKey(rank, keys []uint32, s *Scratch) {
 	rank = rank[:len(keys)]
-	or, and := uint32(0), uint32(0x7fffffff)
-	for _, k := range keys {
-		or |= k
-		and &= k
-	}
-	vary := (or ^ and) & 0x7fffffff
+	vary := varyingBits(keys)
 	if vary == 0 {
 		for j := range rank {
 			rank[j] = uint32(j) // all keys equal (or a single key): index order
@@ -39,6 +34,23 @@ func rankByKey(rank, keys []uint32, s *Scratch) {
 	if !insertionRanks(rank, items, len(keys)/insertBudget) {
 		radixByKey(keys, rank, s)
 	}
+}
+
+// varyingBits returns the bits (of the low 31) in which some keys differ.
+// Four independent accumulators let the loop run at several keys a cycle.
+func varyingBits(keys []uint32) uint32 {
+	var o0, o1, o2, o3 uint32
+	a0, a1, a2, a3 := ^uint32(0), ^uint32(0), ^uint32(0), ^uint32(0)
+	j := 0
+	for ; j+4 <= len(keys); j += 4 {
+		k := keys[j : j+4 : j+4]
+		o0, o1, o2, o3 = o0|k[0], o1|k[1], o2|k[2], o3|k[3]
+		a0, a1, a2, a3 = a0&k[0], a1&k[1], a2&k[2], a3&k[3]
+	}
+	for ; j < len(keys); j++ {
+		o0, a0 = o0|keys[j], a0&keys[j]
+	}
+	return ((o0 | o1 | o2 | o3) ^ (a0 & a1 & a2 & a3)) & 0x7fffffff
 }
 
 const (
