@@ -119,6 +119,9 @@ func run(o options) error {
 	fmt.Printf("requantize one expert Q4_K_M -> Q4_K_M   : %7.2f s\n", res["requant_s"])
 	fmt.Printf("DELLA base + 3 experts Q4_K_M -> Q4_K_M  : %7.2f s  (%.2f× requantize, %.2f× quantize from F16)\n",
 		res["della_s"], res["ratio_della_vs_requant"], res["ratio_della_vs_quantize_f16"])
+	if err := llamaQuantize(o, res); err != nil {
+		return err
+	}
 	if o.torch != "" {
 		if err := torchDella(o, q, res); err != nil {
 			return err
@@ -236,6 +239,34 @@ func della(cfgPath string, q []string, out string, threads int) error {
 		return err
 	}
 	return runMerge(cfgPath, out, threads)
+}
+
+// llamaQuantize times llama.cpp's own llama_model_quantize (through the
+// reference toolkit's llref, when it is on PATH) on the same F16 expert and
+// thread count: the last step of the usual mergekit workflow. (Its
+// "requantize" of a Q4_K_M file to Q4_K_M would only copy the tensors.)
+func llamaQuantize(o options, res map[string]float64) error {
+	llref, err := exec.LookPath("llref")
+	if err != nil {
+		fmt.Println("llama.cpp quantize: skipped (llref not on PATH; `make ref` installs it)")
+		return nil
+	}
+	out := filepath.Join(o.dir, "llama-quant.gguf")
+	defer os.Remove(out)
+	res["llama_quantize_f16_s"], err = best(o.runs, func() error {
+		cmd := exec.Command(llref, "quantize", f16Path(o, 1), out, "Q4_K_M", "--threads", fmt.Sprint(o.threads))
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("llref quantize: %v: %s", err, b)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	res["ratio_della_vs_llama_quantize_f16"] = res["della_s"] / res["llama_quantize_f16_s"]
+	fmt.Printf("llama.cpp quantize one expert F16 -> Q4_K_M: %5.2f s  (our DELLA merge takes %.2f× this)\n",
+		res["llama_quantize_f16_s"], res["ratio_della_vs_llama_quantize_f16"])
+	return nil
 }
 
 // torchDella times mergekit's DELLA in PyTorch on the same files (the
