@@ -102,6 +102,31 @@ const (
 	kqBytes0f = 0x0f0f0f0f0f0f0f0f
 )
 
+// requantLevels is the last step of the K-quant rules: for each group g of
+// n = len(x)/len(d) values with d[g] != 0, L = clamp(nearest_int(x/d[g])
+// (or (x+m[g])/d[g] when m is not nil), lo, hi) + bias; groups with
+// d[g] == 0 keep the search's L, as ggml does. kSearch.requant picks simd's
+// RequantLevels (the same bytes) in the fast quantizers.
+func requantLevels[T int8 | uint8](L []T, x, m, d []float32, lo, hi, bias int32) {
+	n := len(x) / len(d)
+	for g, dg := range d {
+		if dg == 0 {
+			continue
+		}
+		xs, Ls := x[n*g:n*g+n], L[n*g:n*g+n]
+		if m == nil {
+			for i, v := range xs {
+				Ls[i] = T(max(lo, min(hi, nearestInt(v/dg))) + bias)
+			}
+			continue
+		}
+		mg := m[g]
+		for i, v := range xs {
+			Ls[i] = T(max(lo, min(hi, nearestInt((v+mg)/dg))) + bias)
+		}
+	}
+}
+
 // kqMaxScaleMin returns the largest sub-block scale and min, starting from
 // 0 (negative and NaN values never win), as the _ref rules compute them.
 func kqMaxScaleMin(scales, mins []float32) (maxScale, maxMin float32) {

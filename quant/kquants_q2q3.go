@@ -69,16 +69,12 @@ func (s kSearch) blockQ2K(y []byte, x, qw []float32) {
 	}
 	d := kqGetF16(y[80:82])
 	dmin := kqGetF16(y[82:84])
+	var dl, ml [16]float32
 	for j := range 16 {
-		dl := d * float32(sc[j]&0xf)
-		if dl == 0 {
-			continue // keep the search's L, as ggml does
-		}
-		ml := float32(dmin * float32(sc[j]>>4)) // not fused into x+ml
-		for i, v := range x[16*j : 16*j+16] {
-			L[16*j+i] = uint8(max(0, min(3, nearestInt((v+ml)/dl))))
-		}
+		dl[j] = d * float32(sc[j]&0xf)
+		ml[j] = float32(dmin * float32(sc[j]>>4)) // rounded: never fused into x+ml
 	}
+	s.requant(L[:], x, ml[:], dl[:], 0, 3, 0)
 	kqPack2(y[16:80], &L)
 }
 
@@ -174,15 +170,11 @@ func (s kSearch) blockQ3K(y []byte, x, qw []float32) {
 		kqPutF16(y[108:110], dBlock)
 	}
 	d := kqGetF16(y[108:110])
+	var dl [16]float32
 	for j := range 16 {
-		dl := d * float32(q3KScale(sc, j))
-		if dl == 0 {
-			continue
-		}
-		for i, v := range x[16*j : 16*j+16] {
-			L[16*j+i] = int8(max(-4, min(3, nearestInt(v/dl))) + 4)
-		}
+		dl[j] = d * float32(q3KScale(sc, j))
 	}
+	s.requantInt8(L[:], x, nil, dl[:], -4, 3, 4)
 	q3KPackBits(y, &L)
 }
 

@@ -100,7 +100,7 @@ func (s kSearch) affineKBlock(y []byte, x, qw []float32, p qkxParams, L *[QK_K]u
 	} else {
 		affineKScalesImpl(y, &scales, &mins, &sw, p.Nmax)
 	}
-	affineKRequant(L, y, x, p.Nmax)
+	s.affineKRequant(L, y, x, p.Nmax)
 }
 
 // affineKScalesRef quantizes the sub-block scales and mins to 6 bits
@@ -143,21 +143,16 @@ func affineKScalesImpl(y []byte, scales, mins, sw *[8]float32, nmax int) {
 }
 
 // affineKRequant re-quantizes x with the fp16-rounded scales stored in y.
-func affineKRequant(L *[QK_K]uint8, y []byte, x []float32, nmax int) {
+func (s kSearch) affineKRequant(L *[QK_K]uint8, y []byte, x []float32, nmax int) {
 	d := kqGetF16(y[0:2])
 	dmin := kqGetF16(y[2:4])
-	lmax := int32(nmax)
+	var dl, dm [8]float32
 	for j := range 8 {
-		s, m := kqScaleMin(y[4:16], j)
-		dl := d * float32(s)
-		if dl == 0 {
-			continue // keep the search's L, as ggml does
-		}
-		dm := float32(dmin * float32(m)) // not fused into x+dm
-		for i, v := range x[32*j : 32*j+32] {
-			L[32*j+i] = uint8(max(0, min(lmax, nearestInt((v+dm)/dl))))
-		}
+		sc, m := kqScaleMin(y[4:16], j)
+		dl[j] = d * float32(sc)
+		dm[j] = float32(dmin * float32(m)) // rounded: never fused into x+dm
 	}
+	s.requant(L[:], x, dm[:], dl[:], 0, int32(nmax), 0)
 }
 
 func (s kSearch) blockQ4K(y []byte, x, qw []float32) {
@@ -237,15 +232,11 @@ func (s kSearch) blockQ6K(y []byte, x, qw []float32) {
 		sc[j] = uint8(int8(min(127, nearestInt(float32(iscale*v)))))
 	}
 	d := kqGetF16(y[208:210])
+	var dl [16]float32
 	for j := range 16 {
-		dl := d * float32(int8(sc[j]))
-		if dl == 0 {
-			continue
-		}
-		for i, v := range x[16*j : 16*j+16] {
-			L[16*j+i] = int8(max(-32, min(31, nearestInt(v/dl))) + 32)
-		}
+		dl[j] = d * float32(int8(sc[j]))
 	}
+	s.requantInt8(L[:], x, nil, dl[:], -32, 31, 32)
 	q6KPack(y, &L)
 }
 

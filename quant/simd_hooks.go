@@ -77,6 +77,22 @@ func (s kSearch) q3Sym16(x []float32, L []int8, scales *[16]float32) {
 	q3Sym16(x, L, scales)
 }
 
+func (s kSearch) requant(L []uint8, x, m, d []float32, lo, hi, bias int32) {
+	if s.simd {
+		simd.RequantLevels(L, x, m, d, lo, hi, bias)
+		return
+	}
+	requantLevels(L, x, m, d, lo, hi, bias)
+}
+
+func (s kSearch) requantInt8(L []int8, x, m, d []float32, lo, hi, bias int32) {
+	if s.simd {
+		simd.RequantLevelsInt8(L, x, m, d, lo, hi, bias)
+		return
+	}
+	requantLevels(L, x, m, d, lo, hi, bias)
+}
+
 // affine16 takes simd's search only where it is vectorized (amd64 with
 // AVX2); on arm64 the portable loops are faster than simd's scalar twin.
 func (s kSearch) affine16(x, w []float32, L []uint8, p qkxParams, scales, mins *[16]float32) {

@@ -152,3 +152,25 @@ func (s *qxState) levels(L []int8, nmax int, scales *[16]float32) {
 		}
 	}
 }
+
+// requantAsm is RequantLevels on groups of n (a multiple of 16) values; m
+// holds one min per group (zeros for none).
+//
+//go:noescape
+func requantAsm(L *uint8, x, m, d *float32, groups, n int, lo, hi, bias int32)
+
+func requant(L []uint8, x, m, d []float32, lo, hi, bias int32) {
+	if !useAsm {
+		requantGeneric(L, x, m, d, lo, hi, bias)
+		return
+	}
+	var zeros [16]float32
+	if m == nil {
+		if len(d) > len(zeros) {
+			m = make([]float32, len(d))
+		} else {
+			m = zeros[:len(d)]
+		}
+	}
+	requantAsm(&L[0], &x[0], &m[0], &d[0], len(d), len(x)/len(d), lo, hi, bias)
+}
