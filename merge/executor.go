@@ -56,6 +56,11 @@ const (
 	minBlockFloats = 8 << 10
 	bufferBudget   = 192 << 20 // all workers' row buffers together
 	copyBlockBytes = 4 << 20
+	// unitRawBytes is about how many input bytes one work unit of a
+	// computed tensor reads (one positioned read per input), before it
+	// works through them block by block: few system calls and hand-offs,
+	// while each block's float32 rows still fit the cache.
+	unitRawBytes = 2 << 20
 )
 
 // Execute writes the merged model to out. Each worker takes row blocks,
@@ -162,10 +167,11 @@ func (e *executor) result() *Result {
 	return r
 }
 
-// unit is one block of work: rows [r0, r0+n) of output tensor i.
+// unit is one piece of work: rows [r0, r0+n) of output tensor i, read
+// and written at once, merged and quantized in blocks of at most blk rows.
 type unit struct {
-	i     int
-	r0, n int64
+	i          int
+	r0, n, blk int64
 }
 
 // run feeds blocks to the workers tensor by tensor. A tensor's statistics
@@ -227,17 +233,35 @@ feed:
 func (e *executor) blocks(i int) []unit {
 	t := e.p.Tensors[i]
 	rows := rowCount(t.Shape)
-	var per int64
+	var per, blk int64
 	if t.Copy >= 0 {
 		per = max(1, copyBlockBytes/max(1, t.Sources[t.Copy].RowBytes()))
+		blk = per
 	} else {
-		per = e.blockRows(t)
+		blk = e.blockRows(t)
+		per = blk * e.blocksPerUnit(t, blk)
 	}
 	var out []unit
 	for r := int64(0); r < rows; r += per {
-		out = append(out, unit{i: i, r0: r, n: min(per, rows-r)})
+		out = append(out, unit{i: i, r0: r, n: min(per, rows-r), blk: blk})
 	}
 	return out
+}
+
+// blocksPerUnit is how many row blocks of blk rows one unit of computed
+// tensor t holds: about unitRawBytes of input, within the memory budget's
+// share; one when the block size was set explicitly.
+func (e *executor) blocksPerUnit(t *TensorPlan, blk int64) int64 {
+	if e.blockFloats > 0 {
+		return 1
+	}
+	var raw int64
+	for _, i := range t.Merger.Inputs() {
+		raw += t.Sources[i].RowBytes()
+	}
+	k := unitRawBytes / max(1, raw*blk)
+	k = min(k, e.maxFloats/max(1, blk*t.Shape[0]))
+	return max(1, k)
 }
 
 // blockRows is the number of rows in a block of computed tensor t: as many
@@ -304,7 +328,11 @@ func (e *executor) statistics(ctx context.Context, t *TensorPlan, m TensorMerger
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			blk, err := e.read(t, m, r, min(per, rows-r), b)
+			n := min(per, rows-r)
+			if err := e.readRaw(t, m, r, n, b); err != nil {
+				return err
+			}
+			blk, err := e.decode(t, m, r, r, n, b)
 			if err != nil {
 				return err
 			}
@@ -337,27 +365,37 @@ func grow[T any](s []T, n int64) []T {
 	return s[:n]
 }
 
-// read loads rows [r0, r0+n) of every input the merger reads as float32.
-func (e *executor) read(t *TensorPlan, m TensorMerger, r0, n int64, b *buffers) (*RowBlock, error) {
-	k := len(t.Sources)
-	for len(b.raw) < k {
+// readRaw loads the raw bytes of rows [r0, r0+n) of every input the
+// merger reads into b.raw.
+func (e *executor) readRaw(t *TensorPlan, m TensorMerger, r0, n int64, b *buffers) error {
+	for len(b.raw) < len(t.Sources) {
 		b.raw, b.in = append(b.raw, nil), append(b.in, nil)
-	}
-	rowLen := t.Shape[0]
-	b.blk = RowBlock{FirstRow: r0, Rows: int(n), RowLen: int(rowLen), In: b.blk.In[:0]}
-	for range k {
-		b.blk.In = append(b.blk.In, nil)
 	}
 	for _, i := range m.Inputs() {
 		src := t.Sources[i]
 		rb := src.RowBytes()
 		b.raw[i] = grow(b.raw[i], n*rb)
 		if _, err := src.ReadAt(b.raw[i], r0*rb); err != nil {
-			return nil, fmt.Errorf("reading %s: %w", src.File(), err)
+			return fmt.Errorf("reading %s: %w", src.File(), err)
 		}
 		e.readBytes.Add(n * rb)
+	}
+	return nil
+}
+
+// decode turns rows [r0, r0+n) of the unit read from row u0 into float32
+// rows of every input the merger reads.
+func (e *executor) decode(t *TensorPlan, m TensorMerger, u0, r0, n int64, b *buffers) (*RowBlock, error) {
+	rowLen := t.Shape[0]
+	b.blk = RowBlock{FirstRow: r0, Rows: int(n), RowLen: int(rowLen), In: b.blk.In[:0]}
+	for range t.Sources {
+		b.blk.In = append(b.blk.In, nil)
+	}
+	for _, i := range m.Inputs() {
+		src := t.Sources[i]
+		rb := src.RowBytes()
 		b.in[i] = grow(b.in[i], n*rowLen)
-		if err := toFloat32(src.Type, b.in[i], b.raw[i]); err != nil {
+		if err := toFloat32(src.Type, b.in[i], b.raw[i][(r0-u0)*rb:(r0-u0+n)*rb]); err != nil {
 			return nil, fmt.Errorf("%s: tensor %s: %w", src.File(), src.Name, err)
 		}
 		b.blk.In[i] = b.in[i]
@@ -396,21 +434,8 @@ func (e *executor) do(u unit, b *buffers) error {
 		}
 		written = u.n * rb
 	} else {
-		m := e.live[u.i]
-		blk, err := e.read(t, m, u.r0, u.n, b)
+		rb, err := e.compute(t, u, b)
 		if err != nil {
-			return err
-		}
-		b.out = grow(b.out, u.n*t.Shape[0])
-		if err := m.Merge(b.out, blk, &b.s); err != nil {
-			return fmt.Errorf("tensor %s: %w", t.Name, err)
-		}
-		rb, err := t.Out.Target.RowSize(t.Shape[0])
-		if err != nil {
-			return fmt.Errorf("tensor %s: %w", t.Name, err)
-		}
-		b.q = grow(b.q, u.n*rb)
-		if err := t.Out.QuantizeRows(b.q, b.out, u.r0); err != nil {
 			return err
 		}
 		if err := e.w.WriteAt(u.i, b.q, u.r0*rb); err != nil {
@@ -420,6 +445,35 @@ func (e *executor) do(u unit, b *buffers) error {
 	}
 	e.report(u.i, written)
 	return nil
+}
+
+// compute reads a unit of computed tensor t, merges and quantizes it
+// block by block into b.q, and returns the output row size.
+func (e *executor) compute(t *TensorPlan, u unit, b *buffers) (int64, error) {
+	m := e.live[u.i]
+	rb, err := t.Out.Target.RowSize(t.Shape[0])
+	if err != nil {
+		return 0, fmt.Errorf("tensor %s: %w", t.Name, err)
+	}
+	if err := e.readRaw(t, m, u.r0, u.n, b); err != nil {
+		return 0, err
+	}
+	b.q = grow(b.q, u.n*rb)
+	for r0 := u.r0; r0 < u.r0+u.n; r0 += u.blk {
+		n := min(u.blk, u.r0+u.n-r0)
+		blk, err := e.decode(t, m, u.r0, r0, n, b)
+		if err != nil {
+			return 0, err
+		}
+		b.out = grow(b.out, n*t.Shape[0])
+		if err := m.Merge(b.out, blk, &b.s); err != nil {
+			return 0, fmt.Errorf("tensor %s: %w", t.Name, err)
+		}
+		if err := t.Out.QuantizeRows(b.q[(r0-u.r0)*rb:(r0-u.r0+n)*rb], b.out, r0); err != nil {
+			return 0, err
+		}
+	}
+	return rb, nil
 }
 
 func (e *executor) report(i int, written int64) {

@@ -696,3 +696,43 @@ func TestBlockRows(t *testing.T) {
 		t.Fatal("no computed tensors")
 	}
 }
+
+// Work units of computed tensors read about unitRawBytes of input at once
+// (never more, unless one block is already larger), within the memory cap,
+// and together cover every row once, in blocks of the planned size.
+func TestWorkUnits(t *testing.T) {
+	p := plan(t, writeConfig(t, t.TempDir(), dellaYAML), keepOptions())
+	e := newExecutor(p, nil, RunOptions{Threads: 2})
+	for i, tp := range p.Tensors {
+		var raw int64
+		if tp.Copy < 0 {
+			for _, in := range tp.Merger.Inputs() {
+				raw += tp.Sources[in].RowBytes()
+			}
+		}
+		next := int64(0)
+		for _, u := range e.blocks(i) {
+			if u.r0 != next || u.n < 1 || u.blk < 1 {
+				t.Fatalf("%s: unit %+v after row %d", tp.Name, u, next)
+			}
+			next = u.r0 + u.n
+			if tp.Copy < 0 && u.n > u.blk && (u.n*raw > unitRawBytes || u.n*tp.Shape[0] > e.maxFloats) {
+				t.Errorf("%s: unit of %d rows reads %d bytes (%d values per input)", tp.Name, u.n, u.n*raw, u.n*tp.Shape[0])
+			}
+			if tp.Copy < 0 && u.blk != e.blockRows(tp) {
+				t.Errorf("%s: blocks of %d rows, planned %d", tp.Name, u.blk, e.blockRows(tp))
+			}
+		}
+		if next != rowCount(tp.Shape) {
+			t.Errorf("%s: units end at row %d of %d", tp.Name, next, rowCount(tp.Shape))
+		}
+	}
+	e.blockFloats = 1
+	for i, tp := range p.Tensors {
+		for _, u := range e.blocks(i) {
+			if tp.Copy < 0 && u.n != u.blk {
+				t.Fatalf("%s: with BlockValues set a unit holds %d rows in blocks of %d", tp.Name, u.n, u.blk)
+			}
+		}
+	}
+}
