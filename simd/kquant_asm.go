@@ -84,23 +84,18 @@ func qxSearch16(x, w []float32, L []int8, nmax int, scales *[16]float32) {
 		return
 	}
 	var s qxState
-	for j := 0; j < 16; j++ {
-		for i := 0; i < 16; i++ {
-			v := x[16*j+i]
-			s.x[16*i+j] = v
-			if w != nil {
-				s.w[16*i+j] = w[16*j+i]
-			} else {
-				s.w[16*i+j] = v * v
-			}
-		}
-	}
+	s.load(x, w, false)
+	s.setNmax(nmax)
+	qxSearch16Asm(&s)
+	s.store(L, nmax, scales)
+}
+
+// setNmax sets the clamp bounds -nmax, nmax-1.
+func (s *qxState) setNmax(nmax int) {
 	for k := range s.lo {
 		s.lo[k], s.hi[k] = int32(-nmax), int32(nmax-1)
 	}
 	s.nmax = float32(nmax)
-	qxSearch16Asm(&s)
-	s.levels(L, nmax, scales)
 }
 
 // q3Search16Asm runs the Q3_K make_q3_quants search on s (AVX2 or NEON):
@@ -116,41 +111,10 @@ func q3Search16(x []float32, L []int8, nmax int, scales *[16]float32) {
 		return
 	}
 	var s qxState
-	xa := (*[256]float32)(x)
-	for j := 0; j < 16; j++ {
-		for i := 0; i < 16; i++ {
-			v := xa[16*j+i]
-			w := v * v
-			s.x[16*i+j] = v
-			s.w[16*i+j] = w
-			s.aux[16*i+j] = w * v
-		}
-	}
-	for k := range s.lo {
-		s.lo[k], s.hi[k] = int32(-nmax), int32(nmax-1)
-	}
-	s.nmax = float32(nmax)
+	s.load(x, nil, true)
+	s.setNmax(nmax)
 	q3Search16Asm(&s)
-	s.levels(L, nmax, scales)
-}
-
-// levels copies the per-lane scales and the levels l+nmax out of s, with
-// all-zero sub-blocks (inactive lanes) set to scale 0 and levels 0.
-func (s *qxState) levels(L []int8, nmax int, scales *[16]float32) {
-	La := (*[256]int8)(L)
-	for j := 0; j < 16; j++ {
-		if s.active[j] == 0 {
-			scales[j] = 0
-			for i := 0; i < 16; i++ {
-				La[16*j+i] = 0
-			}
-			continue
-		}
-		scales[j] = s.scale[j]
-		for i := 0; i < 16; i++ {
-			La[16*j+i] = int8(int32(s.l[16*i+j]) + int32(nmax))
-		}
-	}
+	s.store(L, nmax, scales)
 }
 
 // requantAsm is RequantLevels on groups of n (a multiple of 16) values; m
