@@ -27,7 +27,10 @@ type Config struct {
 	Dtype      string  // dtype as written, "" when absent
 	OutType    quant.Type
 	HasOutType bool
-	Notes      []string // messages for the user, to print once
+	// ChatTemplate is chat_template as written: "auto", a built-in name
+	// or a Jinja template ("" keeps the reference model's).
+	ChatTemplate string
+	Notes        []string // messages for the user, to print once
 
 	methodLine int
 	params     settings // top-level parameters
@@ -149,7 +152,6 @@ func (p *parser) str(n *yaml.Node, what string) (string, error) {
 var unsupportedKeys = map[string]string{
 	"modules":         "multi-module (modules:) configs are not supported; use models: or slices:",
 	"tokenizer":       "building a tokenizer is not supported; the output keeps the base model's vocabulary",
-	"chat_template":   "chat_template is not supported; the output keeps the base model's",
 	"residual_weight": "residual_weight is not supported",
 }
 
@@ -189,6 +191,12 @@ func (p *parser) config(root *yaml.Node) (*Config, error) {
 			if s, err = p.dtype(v, key); err == nil {
 				c.OutType, _ = outType(s)
 				c.HasOutType = true
+			}
+		case "chat_template":
+			if c.ChatTemplate, err = p.str(v, key); err == nil {
+				if cerr := checkChatTemplate(c.ChatTemplate); cerr != nil {
+					err = p.errf(v, "%v", cerr)
+				}
 			}
 		case "tokenizer_source":
 			var s string

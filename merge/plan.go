@@ -633,6 +633,7 @@ func (p *Plan) finishMetadata(m *gguf.Metadata) *gguf.Metadata {
 		m.Set("general.name", gguf.Str(p.Opts.Name))
 	}
 	p.setBaseModels(m)
+	p.applyChatTemplate(m)
 	tags, _ := m.Strings("general.tags")
 	if !contains(tags, "merge") {
 		tags = append(append([]string(nil), tags...), "merge")

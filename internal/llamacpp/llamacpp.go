@@ -187,6 +187,27 @@ func (d *Driver) Eval(model, prompt string, n int) (*Eval, error) {
 	return &e, nil
 }
 
+// Chat is what llama.cpp makes of a model's chat template.
+type Chat struct {
+	Template   string `json:"template"`   // tokenizer.chat_template as llama.cpp reads it
+	Recognized bool   `json:"recognized"` // llama_chat_apply_template knows its family
+	Text       string `json:"text"`       // the messages in that family's format, assistant prompt added
+}
+
+// Chat formats messages (role, content pairs) with model's chat template
+// through llama_chat_apply_template.
+func (d *Driver) Chat(model string, msgs [][2]string) (*Chat, error) {
+	args := []string{"chat", model}
+	for _, m := range msgs {
+		args = append(args, m[0], m[1])
+	}
+	var c Chat
+	if err := d.run(&c, args...); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
 // parseLogits splits float32 rows of NVocab values.
 func (e *Eval) parseLogits(raw []byte) error {
 	row := 4 * e.NVocab

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"unsafe"
 
@@ -117,6 +118,13 @@ type lib struct {
 	batchFree            func(b batch)
 	decode               func(ctx uintptr, b batch) int32
 	logitsIth            func(ctx uintptr, i int32) *float32
+	modelChatTemplate    func(model uintptr, name *byte) *byte
+	chatApplyTemplate    func(tmpl *byte, chat *chatMessage, n uintptr, addAss bool, buf *byte, length int32) int32
+}
+
+// chatMessage mirrors llama_chat_message (two C strings).
+type chatMessage struct {
+	role, content *byte
 }
 
 // openLib loads libllama from dir and the ggml CPU backend: the variant named
@@ -156,6 +164,8 @@ func openLib(dir, cpu string) (*lib, error) {
 		{&l.batchFree, "llama_batch_free"},
 		{&l.decode, "llama_decode"},
 		{&l.logitsIth, "llama_get_logits_ith"},
+		{&l.modelChatTemplate, "llama_model_chat_template"},
+		{&l.chatApplyTemplate, "llama_chat_apply_template"},
 	}
 	for _, s := range syms {
 		addr, err := purego.Dlsym(h, s.name)
@@ -289,4 +299,38 @@ func (l *lib) logits(ctx uintptr, i, nVocab int) []float32 {
 		return nil
 	}
 	return unsafe.Slice(p, nVocab)
+}
+
+// chatTemplate is the model's default chat template (tokenizer.chat_template),
+// "" when it has none.
+func (l *lib) chatTemplate(model uintptr) string {
+	var b []byte
+	for c := l.modelChatTemplate(model, nil); c != nil && *c != 0; c = (*byte)(unsafe.Add(unsafe.Pointer(c), 1)) {
+		b = append(b, *c)
+	}
+	return string(b)
+}
+
+// applyTemplate formats role/content pairs with llama.cpp's built-in
+// rendering of the template family it detects in tmpl (it is not a Jinja
+// engine); ok is false when it recognizes none.
+func (l *lib) applyTemplate(tmpl string, msgs [][2]string, addAss bool) (string, bool) {
+	cstr := func(s string) *byte { b := append([]byte(s), 0); return &b[0] }
+	chat := make([]chatMessage, len(msgs))
+	for i, m := range msgs {
+		chat[i] = chatMessage{cstr(m[0]), cstr(m[1])}
+	}
+	var first *chatMessage
+	if len(chat) > 0 {
+		first = &chat[0]
+	}
+	t := cstr(tmpl)
+	n := l.chatApplyTemplate(t, first, uintptr(len(chat)), addAss, nil, 0)
+	if n < 0 {
+		return "", false
+	}
+	buf := make([]byte, n+1)
+	l.chatApplyTemplate(t, first, uintptr(len(chat)), addAss, &buf[0], int32(len(buf)))
+	runtime.KeepAlive(chat)
+	return string(buf[:n]), true
 }

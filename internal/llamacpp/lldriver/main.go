@@ -6,12 +6,16 @@
 //
 //	lldriver [-lib DIR] [-cpu VARIANT] [-threads N] load MODEL
 //	lldriver [-lib DIR] [-cpu VARIANT] [-threads N] eval MODEL PROMPT N [LOGITS.bin]
+//	lldriver [-lib DIR] chat MODEL ROLE CONTENT [ROLE CONTENT ...]
 //
 // load exits 1 when llama.cpp refuses the model. eval tokenizes PROMPT (with
 // BOS when the vocab adds one), evaluates it in one batch, then generates N
 // tokens greedily (argmax, first index on ties, stopping at end of
 // generation); LOGITS.bin receives float32 rows of n_vocab: one per prompt
-// position, then one per generated token fed back (all but the last). Both print one JSON line.
+// position, then one per generated token fed back (all but the last). chat
+// prints the model's chat template and the messages formatted by llama.cpp's
+// built-in rendering of the template family it detects (with the assistant
+// prompt added). Each prints one JSON line.
 // llama.cpp's own log goes to stderr.
 package main
 
@@ -66,6 +70,15 @@ func run(libDir, cpu string, threads int, args []string) error {
 	switch args[0] {
 	case "load":
 		return cmdLoad(l, args[1])
+	case "chat":
+		if len(args)%2 != 0 {
+			return fmt.Errorf("usage: lldriver chat MODEL ROLE CONTENT [ROLE CONTENT ...]")
+		}
+		var msgs [][2]string
+		for i := 2; i+1 < len(args); i += 2 {
+			msgs = append(msgs, [2]string{args[i], args[i+1]})
+		}
+		return cmdChat(l, args[1], msgs)
 	case "eval":
 		if len(args) < 4 {
 			return fmt.Errorf("usage: lldriver eval MODEL PROMPT N [LOGITS.bin]")
@@ -95,6 +108,25 @@ func cmdLoad(l *lib, path string) error {
 		NVocab:  int(l.vocabNTokens(l.modelVocab(m))),
 		CPU:     cpuVariant(),
 	})
+}
+
+type chatResult struct {
+	Template   string `json:"template"`
+	Recognized bool   `json:"recognized"`
+	Text       string `json:"text"`
+}
+
+func cmdChat(l *lib, path string, msgs [][2]string) error {
+	m, err := l.loadModel(path)
+	if err != nil {
+		return err
+	}
+	defer l.modelFree(m)
+	r := chatResult{Template: l.chatTemplate(m)}
+	if r.Template != "" {
+		r.Text, r.Recognized = l.applyTemplate(r.Template, msgs, true)
+	}
+	return printJSON(r)
 }
 
 func cmdEval(l *lib, path, prompt string, n int, logitsPath string, threads int) error {
