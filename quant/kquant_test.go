@@ -408,3 +408,22 @@ func FuzzQuantizeK(f *testing.F) {
 		}
 	})
 }
+
+// TestQ3KPairsOddBlocks checks the fast Q3_K quantizer, which searches two
+// super-blocks at a time, on odd block counts and rows of one block
+// against the portable rule, on every simd kernel set.
+func TestQ3KPairsOddBlocks(t *testing.T) {
+	forEachSimdImpl(t, func(t *testing.T) {
+		for _, blocks := range []int{1, 2, 3, 5} {
+			for _, nPerRow := range []int{256, 256 * blocks} {
+				x := kqGauss(uint64(blocks), blocks*256, 0.02)
+				got, want := make([]byte, blocks*110), make([]byte, blocks*110)
+				quantizeQ3KPairs(got, x, nPerRow, nil)
+				quantizeK(Q3_K, quantBlockQ3K)(want, x, nPerRow, nil)
+				if !bytes.Equal(got, want) {
+					t.Fatalf("%d blocks, rows of %d: bytes differ from the portable rule", blocks, nPerRow)
+				}
+			}
+		}
+	})
+}

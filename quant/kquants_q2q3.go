@@ -142,11 +142,17 @@ func kqSigma2Raw(x []float32) float32 {
 func quantBlockQ3K(y []byte, x, qw []float32) { portableSearch.blockQ3K(y, x, qw) }
 
 func (s kSearch) blockQ3K(y []byte, x, qw []float32) {
-	y = y[:110]
-	x = x[:QK_K]
 	var L [QK_K]int8
 	var scales, sw [16]float32
-	s.q3KSearch(x, qw, &L, &scales, &sw)
+	s.q3KSearch(x[:QK_K], qw, &L, &scales, &sw)
+	s.finishQ3K(y, x, qw, &L, &scales, &sw)
+}
+
+// finishQ3K is the Q3_K rule after the sub-block search: super-block and
+// sub-block scales, re-quantization, packing.
+func (s kSearch) finishQ3K(y []byte, x, qw []float32, L *[QK_K]int8, scales, sw *[16]float32) {
+	y = y[:110]
+	x = x[:QK_K]
 	sc := y[96:108]
 	clear(sc)
 	if qw == nil {
@@ -175,7 +181,7 @@ func (s kSearch) blockQ3K(y []byte, x, qw []float32) {
 		dl[j] = d * float32(q3KScale(sc, j))
 	}
 	s.requantInt8(L[:], x, nil, dl[:], -4, 3, 4)
-	q3KPackBits(y, &L)
+	q3KPackBits(y, L)
 }
 
 // q3KPackBits stores the levels 0..7: bit 2 of L[32k+m] as bit k of

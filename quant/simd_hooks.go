@@ -32,7 +32,7 @@ var simdQuant = map[Type]quantFunc{
 	BF16: func(dst []byte, src []float32, _ int, _ []float32) { simd.F32ToBF16(dst, src) },
 	Q8_0: func(dst []byte, src []float32, _ int, _ []float32) { simd.QuantQ8_0(dst, src) },
 	Q2_K: quantizeK(Q2_K, simdSearch.blockQ2K),
-	Q3_K: quantizeK(Q3_K, simdSearch.blockQ3K),
+	Q3_K: quantizeQ3KPairs,
 	Q4_K: quantizeK(Q4_K, simdSearch.blockQ4K),
 	Q5_K: quantizeK(Q5_K, simdSearch.blockQ5K),
 	Q6_K: quantizeK(Q6_K, simdSearch.blockQ6K),
@@ -91,6 +91,30 @@ func (s kSearch) requantInt8(L []int8, x, m, d []float32, lo, hi, bias int32) {
 		return
 	}
 	requantLevels(L, x, m, d, lo, hi, bias)
+}
+
+// quantizeQ3KPairs is Q3_K's fast quantizer: without an imatrix it runs
+// make_q3_quants on two super-blocks at a time (simd.Q3Search16x2, whose
+// refinement chains interleave), then finishes each block as blockQ3K.
+func quantizeQ3KPairs(dst []byte, src []float32, nPerRow int, imatrix []float32) {
+	if imatrix != nil {
+		quantizeK(Q3_K, simdSearch.blockQ3K)(dst, src, nPerRow, imatrix)
+		return
+	}
+	const ts = 110
+	n := len(src) / QK_K
+	b := 0
+	for ; b+1 < n; b += 2 {
+		var L0, L1 [QK_K]int8
+		var s0, s1, sw [16]float32
+		x0, x1 := src[b*QK_K:(b+1)*QK_K], src[(b+1)*QK_K:(b+2)*QK_K]
+		simd.Q3Search16x2(x0, x1, L0[:], L1[:], 4, &s0, &s1)
+		simdSearch.finishQ3K(dst[b*ts:(b+1)*ts], x0, nil, &L0, &s0, &sw)
+		simdSearch.finishQ3K(dst[(b+1)*ts:(b+2)*ts], x1, nil, &L1, &s1, &sw)
+	}
+	if b < n {
+		simdSearch.blockQ3K(dst[b*ts:(b+1)*ts], src[b*QK_K:(b+1)*QK_K], nil)
+	}
 }
 
 // affine16 takes simd's search only where it is vectorized (amd64 with

@@ -149,11 +149,20 @@ func FuzzQ3Search16(f *testing.F) {
 			}
 		}
 		nmax := []int{4, 2, 8, 32}[len(b)%4]
-		var gs, ws [16]float32
-		gL, wL := make([]int8, 256), make([]int8, 256)
+		var gs, ws, gs2, gs3 [16]float32
+		gL, wL, gL2, gL3 := make([]int8, 256), make([]int8, 256), make([]int8, 256), make([]int8, 256)
 		Q3Search16(x, gL, nmax, &gs)
 		q3Search16Generic(x, wL, nmax, &ws)
+		// the two-block kernel, with a shifted copy as the other block
+		x2 := append(append([]float32(nil), x[16:]...), x[:16]...)
+		Q3Search16x2(x2, x, gL2, gL3, nmax, &gs2, &gs3)
+		if string(bytesOf(gL3)) != string(bytesOf(wL)) {
+			t.Fatalf("Q3Search16x2 levels differ")
+		}
 		for j := range gs {
+			if !sameOrNaN(gs3[j], ws[j]) {
+				t.Fatalf("Q3Search16x2 sub-block %d: scale %#x, want %#x", j, math.Float32bits(gs3[j]), math.Float32bits(ws[j]))
+			}
 			if !sameOrNaN(gs[j], ws[j]) {
 				t.Fatalf("sub-block %d: scale %#x, want %#x", j, math.Float32bits(gs[j]), math.Float32bits(ws[j]))
 			}
@@ -162,6 +171,69 @@ func FuzzQ3Search16(f *testing.F) {
 			if gL[i] != wL[i] {
 				t.Fatalf("L[%d] = %d, want %d", i, gL[i], wL[i])
 			}
+		}
+	})
+}
+
+// TestQ3Search16x2 checks the two-block search against the twin on each
+// block, with blocks that need different numbers of rounds.
+func TestQ3Search16x2(t *testing.T) {
+	r := rand.New(rand.NewPCG(57, 58))
+	forEachImpl(t, func(t *testing.T) {
+		for _, nmax := range []int{4, 2, 8, 32} {
+			for trial := 0; trial < 300; trial++ {
+				x0, x1 := q3Input(r), q3Input(r)
+				if trial%7 == 0 {
+					clear(x1) // all lanes inactive in one block
+				}
+				var g0, g1, w0, w1 [16]float32
+				gL0, gL1, wL0, wL1 := make([]int8, 256), make([]int8, 256), make([]int8, 256), make([]int8, 256)
+				Q3Search16x2(x0, x1, gL0, gL1, nmax, &g0, &g1)
+				q3Search16Generic(x0, wL0, nmax, &w0)
+				q3Search16Generic(x1, wL1, nmax, &w1)
+				for j := range 16 {
+					if !sameOrNaN(g0[j], w0[j]) || !sameOrNaN(g1[j], w1[j]) {
+						t.Fatalf("nmax %d sub-block %d: scales %#x %#x, want %#x %#x", nmax, j,
+							math.Float32bits(g0[j]), math.Float32bits(g1[j]), math.Float32bits(w0[j]), math.Float32bits(w1[j]))
+					}
+				}
+				if string(bytesOf(gL0)) != string(bytesOf(wL0)) || string(bytesOf(gL1)) != string(bytesOf(wL1)) {
+					t.Fatalf("nmax %d: levels differ", nmax)
+				}
+			}
+		}
+	})
+}
+
+func bytesOf(L []int8) []byte {
+	b := make([]byte, len(L))
+	for i, v := range L {
+		b[i] = byte(v)
+	}
+	return b
+}
+
+// BenchmarkQ3Search16 compares one- and two-block searches (bytes: float32
+// input of two super-blocks per op).
+func BenchmarkQ3Search16(b *testing.B) {
+	r := rand.New(rand.NewPCG(59, 60))
+	x0, x1 := make([]float32, 256), make([]float32, 256)
+	for i := range x0 {
+		x0[i], x1[i] = float32(r.NormFloat64()*0.02), float32(r.NormFloat64()*0.02)
+	}
+	L0, L1 := make([]int8, 256), make([]int8, 256)
+	var s0, s1 [16]float32
+	b.Run("one", func(b *testing.B) {
+		b.SetBytes(2 * 1024)
+		for b.Loop() {
+			Q3Search16(x0, L0, 4, &s0)
+			Q3Search16(x1, L1, 4, &s1)
+		}
+	})
+	b.Run("two", func(b *testing.B) {
+		b.SetBytes(2 * 1024)
+		for b.Loop() {
+			Q3Search16x2(x0, x1, L0, L1, 4, &s0, &s1)
 		}
 	})
 }

@@ -318,3 +318,175 @@ q3done:
 	VMOVUPS Y8, QX_SCALE+32(R8)
 	VZEROUPPER
 	RET
+
+// q3Search16x2Asm runs q3Search16Asm's search on two super-blocks at once:
+// the refinement is a chain of dependent steps per lane (each element
+// reads the sums the previous one may have changed), so four independent
+// 8-lane chains keep the vector units busier than two. Rounds go on while
+// a lane of either block changed; a round that changes nothing in a lane
+// changes nothing when repeated (see kquant3.go). Sums live in registers
+// (a: Y4/Y5 sumlx, Y6/Y7 suml2; b: Y14/Y15 sumlx, Y12/Y13 suml2), the
+// changed masks in QX_SCALE of each state until the scales are written.
+
+// Q3PRE runs the amax and first pass of q3Search16Asm on the state at R8
+// and leaves the sums in Y4-Y7.
+#define Q3PRE(amaxl, firstl) \
+	VXORPS       Y0, Y0, Y0; \
+	VXORPS       Y1, Y1, Y1; \
+	VXORPS       Y2, Y2, Y2; \
+	VXORPS       Y3, Y3, Y3; \
+	VBROADCASTSS ·c7fffffff(SB), Y15; \
+	MOVQ         R8, SI; \
+	MOVQ         $16, CX; \
+amaxl: \
+	VMOVUPS   QX_X(SI), Y4; \
+	VMOVUPS   QX_X+32(SI), Y5; \
+	VANDPS    Y15, Y4, Y6; \
+	VANDPS    Y15, Y5, Y7; \
+	VCMPPS    $0x1e, Y0, Y6, Y8; \
+	VCMPPS    $0x1e, Y1, Y7, Y9; \
+	VBLENDVPS Y8, Y6, Y0, Y0; \
+	VBLENDVPS Y9, Y7, Y1, Y1; \
+	VBLENDVPS Y8, Y4, Y2, Y2; \
+	VBLENDVPS Y9, Y5, Y3, Y3; \
+	ADDQ      $64, SI; \
+	DECQ      CX; \
+	JNZ       amaxl; \
+	VBROADCASTSS ·c26901d7d(SB), Y4; \
+	VCMPPS       $0x1d, Y4, Y0, Y0; \
+	VCMPPS       $0x1d, Y4, Y1, Y1; \
+	VMOVUPS      Y0, QX_ACTIVE(R8); \
+	VMOVUPS      Y1, QX_ACTIVE+32(R8); \
+	VBROADCASTSS QX_NMAX(R8), Y4; \
+	VBROADCASTSS ·c80000000(SB), Y14; \
+	VXORPS       Y14, Y4, Y4; \
+	VDIVPS       Y2, Y4, Y12; \
+	VDIVPS       Y3, Y4, Y13; \
+	QXTRIAL(firstl, QX_L)
+
+// Q3STEP is Q3REFINE with the per-element inputs as memory operands (the
+// same products: multiplication is commutative bit for bit), the changed
+// mask ORed into memory, and zero from ·zero8; base is SI (a) or DI (b).
+#define Q3STEP(base, off, sumlx, suml2, state, chg) \
+	VMOVUPS   QX_L+off(base), Y0; \
+	VMULPS    QX_AUX+off(base), Y0, Y1; \
+	VSUBPS    Y1, sumlx, Y1; \
+	VMULPS    QX_W+off(base), Y0, Y2; \
+	VMULPS    Y0, Y2, Y2; \
+	VSUBPS    Y2, suml2, Y2; \
+	VMULPS    QX_X+off(base), Y2, Y3; \
+	VDIVPS    Y1, Y3, Y3; \
+	VADDPS    ·magic8(SB), Y3, Y3; \
+	VPAND     ·mant8(SB), Y3, Y3; \
+	VPSUBD    ·half8(SB), Y3, Y3; \
+	VPMINSD   QX_HI(R8), Y3, Y3; \
+	VPMAXSD   QX_LO(R8), Y3, Y3; \
+	VCVTDQ2PS Y3, Y3; \
+	VCMPPS    $0x1e, ·zero8(SB), Y1, Y8; \
+	VCMPPS    $0x04, Y0, Y3, Y9; \
+	VANDPS    Y9, Y8, Y8; \
+	VMULPS    QX_AUX+off(base), Y3, Y9; \
+	VADDPS    Y9, Y1, Y1; \
+	VMULPS    QX_W+off(base), Y3, Y9; \
+	VMULPS    Y3, Y9, Y9; \
+	VADDPS    Y9, Y2, Y2; \
+	VCMPPS    $0x1e, ·zero8(SB), Y2, Y9; \
+	VANDPS    Y9, Y8, Y8; \
+	VMULPS    Y1, Y1, Y9; \
+	VMULPS    suml2, Y9, Y9; \
+	VMULPS    sumlx, sumlx, Y10; \
+	VMULPS    Y2, Y10, Y10; \
+	VCMPPS    $0x1e, Y10, Y9, Y9; \
+	VANDPS    Y9, Y8, Y8; \
+	VBLENDVPS Y8, Y3, Y0, Y0; \
+	VMOVUPS   Y0, QX_L+off(base); \
+	VBLENDVPS Y8, Y1, sumlx, sumlx; \
+	VBLENDVPS Y8, Y2, suml2, suml2; \
+	VORPS     chg(state), Y8, Y8; \
+	VMOVUPS   Y8, chg(state)
+
+// func q3Search16x2Asm(a, b *qxState)
+// Requires: AVX2
+TEXT ·q3Search16x2Asm(SB), NOSPLIT, $0-16
+	MOVQ b+8(FP), R8
+	Q3PRE(x2amaxb, x2firstb)
+	VMOVUPS Y4, Y14
+	VMOVUPS Y5, Y15
+	VMOVUPS Y6, Y12
+	VMOVUPS Y7, Y13
+	VMOVUPS Y12, QX_MAXV(R8) // park b's suml2 (Q3PRE uses Y12-Y15)
+	VMOVUPS Y13, QX_MAXV+32(R8)
+	VMOVUPS Y14, QX_BEST(R8) // and sumlx
+	VMOVUPS Y15, QX_BEST+32(R8)
+	MOVQ a+0(FP), R8
+	Q3PRE(x2amaxa, x2firsta)
+	MOVQ b+8(FP), R9
+	VMOVUPS QX_MAXV(R9), Y12
+	VMOVUPS QX_MAXV+32(R9), Y13
+	VMOVUPS QX_BEST(R9), Y14
+	VMOVUPS QX_BEST+32(R9), Y15
+	MOVQ $5, DX
+
+x2round:
+	VXORPS  Y0, Y0, Y0
+	VMOVUPS Y0, QX_SCALE(R8)
+	VMOVUPS Y0, QX_SCALE+32(R8)
+	VMOVUPS Y0, QX_SCALE(R9)
+	VMOVUPS Y0, QX_SCALE+32(R9)
+	MOVQ R8, SI
+	MOVQ R9, DI
+	MOVQ $16, CX
+
+x2elem:
+	Q3STEP(SI, 0, Y4, Y6, R8, QX_SCALE)
+	Q3STEP(DI, 0, Y14, Y12, R9, QX_SCALE)
+	Q3STEP(SI, 32, Y5, Y7, R8, QX_SCALE+32)
+	Q3STEP(DI, 32, Y15, Y13, R9, QX_SCALE+32)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  x2elem
+	VMOVUPS QX_SCALE(R8), Y0
+	VANDPS  QX_ACTIVE(R8), Y0, Y0
+	VMOVUPS QX_SCALE+32(R8), Y1
+	VANDPS  QX_ACTIVE+32(R8), Y1, Y1
+	VMOVUPS QX_SCALE(R9), Y2
+	VANDPS  QX_ACTIVE(R9), Y2, Y2
+	VMOVUPS QX_SCALE+32(R9), Y3
+	VANDPS  QX_ACTIVE+32(R9), Y3, Y3
+	VORPS Y1, Y0, Y0
+	VORPS Y3, Y2, Y2
+	VORPS Y2, Y0, Y0
+	VMOVMSKPS Y0, AX
+	TESTL AX, AX
+	JZ x2done
+	DECQ DX
+	JNZ x2round
+
+x2done:
+	// scale = suml2 > 0 ? sumlx/suml2 : 0
+	VXORPS Y11, Y11, Y11
+	VDIVPS  Y6, Y4, Y0
+	VCMPPS  $0x1e, Y11, Y6, Y1
+	VANDPS  Y1, Y0, Y0
+	VMOVUPS Y0, QX_SCALE+0(R8)
+	VDIVPS  Y7, Y5, Y0
+	VCMPPS  $0x1e, Y11, Y7, Y1
+	VANDPS  Y1, Y0, Y0
+	VMOVUPS Y0, QX_SCALE+32(R8)
+	VDIVPS  Y12, Y14, Y0
+	VCMPPS  $0x1e, Y11, Y12, Y1
+	VANDPS  Y1, Y0, Y0
+	VMOVUPS Y0, QX_SCALE+0(R9)
+	VDIVPS  Y13, Y15, Y0
+	VCMPPS  $0x1e, Y11, Y13, Y1
+	VANDPS  Y1, Y0, Y0
+	VMOVUPS Y0, QX_SCALE+32(R9)
+	VZEROUPPER
+	RET
+
+DATA ·zero8+0(SB)/8, $0
+DATA ·zero8+8(SB)/8, $0
+DATA ·zero8+16(SB)/8, $0
+DATA ·zero8+24(SB)/8, $0
+GLOBL ·zero8(SB), RODATA|NOPTR, $32

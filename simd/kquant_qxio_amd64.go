@@ -34,3 +34,22 @@ func (s *qxState) store(L []int8, _ int, scales *[16]float32) {
 	qxOutAsm(s, &L[0])
 	*scales = s.scale
 }
+
+//go:noescape
+func q3Search16x2Asm(a, b *qxState)
+
+func q3Search16x2(x0, x1 []float32, L0, L1 []int8, nmax int, scales0, scales1 *[16]float32) {
+	if !useAsm {
+		q3Search16Generic(x0, L0, nmax, scales0)
+		q3Search16Generic(x1, L1, nmax, scales1)
+		return
+	}
+	var a, b qxState
+	a.load(x0, nil, true)
+	b.load(x1, nil, true)
+	a.setNmax(nmax)
+	b.setNmax(nmax)
+	q3Search16x2Asm(&a, &b)
+	a.store(L0, nmax, scales0)
+	b.store(L1, nmax, scales1)
+}
