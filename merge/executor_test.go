@@ -736,3 +736,27 @@ func TestWorkUnits(t *testing.T) {
 		}
 	}
 }
+
+// --override-kv values end the output metadata and win over ours.
+func TestOverridesLast(t *testing.T) {
+	opts := keepOptions()
+	opts.Name = "from-name-flag"
+	for _, s := range []string{"general.name=str:from-override", "ggufmerge.seed=int:5"} {
+		o, err := recipe.ParseKVOverride(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Overrides = append(opts.Overrides, o)
+	}
+	p := plan(t, writeConfig(t, t.TempDir(), dellaYAML), opts)
+	keys := p.Meta.Keys()
+	if tail := keys[len(keys)-2:]; tail[0] != "general.name" || tail[1] != KeySeed {
+		t.Errorf("metadata ends with %q", tail)
+	}
+	if v, _ := p.Meta.String("general.name"); v != "from-override" {
+		t.Errorf("general.name %q", v)
+	}
+	if v, _ := p.Meta.Get(KeySeed); v.Type != gguf.Uint32 || v.V != uint32(5) {
+		t.Errorf("%s = %+v", KeySeed, v)
+	}
+}

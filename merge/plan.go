@@ -31,6 +31,9 @@ type PlanOptions struct {
 	TypeName    string // the --type argument, recorded in the output
 	ToolVersion string // recorded in ggufmerge.version
 	ConfigText  string // the YAML, recorded in ggufmerge.config
+	// Overrides (--override-kv) are set in the output metadata after
+	// everything else.
+	Overrides []recipe.KVOverride
 }
 
 // Plan is a merge decided in full before any tensor data is read: the
@@ -628,7 +631,7 @@ func (p *Plan) finishMetadata(m *gguf.Metadata) *gguf.Metadata {
 	if p.Opts.Quant.Imatrix.Len() > 0 && p.usesImatrix() {
 		im = p.Opts.Quant.Imatrix
 	}
-	m = recipe.OutputMetadata(m, p.FileType, im)
+	m = recipe.OutputMetadata(m, p.FileType, im, nil)
 	if p.Opts.Name != "" {
 		m.Set("general.name", gguf.Str(p.Opts.Name))
 	}
@@ -648,6 +651,7 @@ func (p *Plan) finishMetadata(m *gguf.Metadata) *gguf.Metadata {
 	if p.Opts.ConfigText != "" {
 		m.Set(KeyConfig, gguf.Str(p.Opts.ConfigText))
 	}
+	recipe.ApplyOverrides(m, p.Opts.Overrides) // the user's word is last
 	return m
 }
 

@@ -67,6 +67,7 @@ OUT.gguf is untouched.`,
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan (per tensor: inputs' types, method, parameters, output type) and the expected size, then exit"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress and no summary (warnings still go to stderr)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the summary (or with --dry-run the plan) as JSON on stdout"},
+			overrideFlag(),
 		}, splitFlags()...),
 		Action: runMerge,
 	})
@@ -157,8 +158,12 @@ func newMergePlan(c *cli.Context, cfgPath, out string) (*merge.Plan, error) {
 	if name == "" && out != "" {
 		name = strings.TrimSuffix(baseName(out), ".gguf")
 	}
+	ovs, err := overrides(c)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
 	return merge.NewPlan(cfg, merge.PlanOptions{Keep: keep, Quant: q, Seed: c.Uint64("seed"), Name: name,
-		TypeName: typ, ToolVersion: version, ConfigText: string(text)})
+		TypeName: typ, ToolVersion: version, ConfigText: string(text), Overrides: ovs})
 }
 
 func baseName(p string) string {

@@ -50,6 +50,7 @@ legacy .dat imatrix files both work). Options must come before IN OUT TYPE.`,
 			&cli.IntFlag{Name: "threads", Aliases: []string{"t"}, Usage: "worker threads (default: all CPUs); the output does not depend on it"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the type of every tensor and the output size without writing"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress lines"},
+			overrideFlag(),
 		}, splitFlags()...),
 		Action: runQuantize,
 	})
@@ -130,6 +131,9 @@ func quantizeOptions(c *cli.Context, typeArg string) (recipe.Options, error) {
 		return opts, err
 	}
 	if opts.Split, err = splitOptions(c); err != nil {
+		return opts, err
+	}
+	if opts.Overrides, err = overrides(c); err != nil {
 		return opts, err
 	}
 	return opts, loadImatrixFlag(c, &opts)

@@ -165,6 +165,7 @@ func TestQuantizeErrors(t *testing.T) {
 		{[]string{"--output-tensor-type", "q9_K", in, out, "Q4_K_M"}, "q9_K"},
 		{[]string{"--tensor-type", "attn=", in, out, "Q4_K_M"}, "REGEX=TYPE"},
 		{[]string{filepath.Join(dir, "missing.gguf"), out, "Q4_K_M"}, "missing.gguf"},
+		{[]string{"--override-kv", "general.name=text:x", in, out, "Q8_0"}, `--override-kv: override "general.name=text:x": type "text"`},
 	}
 	for _, c := range cases {
 		log, err := quantizeCLI(t, c.args...)
@@ -174,6 +175,26 @@ func TestQuantizeErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a failed run left %s behind", out)
+	}
+}
+
+// --override-kv values reach the output (the recipe package tests where
+// and with which types).
+func TestQuantizeOverrideKV(t *testing.T) {
+	dir := t.TempDir()
+	in, out := tinyLlama(t, dir), filepath.Join(dir, "o.gguf")
+	if log, err := quantizeCLI(t, "--override-kv", "general.name=str:renamed", "--override-kv", "llama.context_length=int:64", in, out, "Q8_0"); err != nil {
+		t.Fatalf("%v\n%s", err, log)
+	}
+	m, err := gguf.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	name, _ := m.Meta.String("general.name")
+	ctx, _ := m.Meta.Get("llama.context_length")
+	if name != "renamed" || ctx.V != uint32(64) {
+		t.Errorf("general.name %q, llama.context_length %+v", name, ctx)
 	}
 }
 

@@ -10,7 +10,7 @@
 //
 //	mi, _ := recipe.ModelInfoFrom(meta)            // hyperparameters the rules read
 //	choices, _ := recipe.Plan(mi, infos, opts)     // target type per tensor (infos in any order)
-//	meta = recipe.OutputMetadata(meta, opts.FileType, opts.Imatrix)
+//	meta = recipe.OutputMetadata(meta, opts.FileType, opts.Imatrix, opts.Overrides)
 //	order := recipe.LoaderOrder(names)             // llama-quantize's output tensor order
 //	choices[i].QuantizeRows(dst, rows, firstRow)   // float32 rows -> target bytes, any goroutine
 //

@@ -24,13 +24,14 @@ var splitKeys = []string{"split.no", "split.count", "split.tensors.count"}
 // the input pairs in input order, then general.quantization_version and
 // general.file_type (moved to the end), without the split.* keys, then the
 // quantize.imatrix.* keys when an importance matrix is used.
-func OutputMetadata(in *gguf.Metadata, ft FileType, im *Imatrix) *gguf.Metadata {
+func OutputMetadata(in *gguf.Metadata, ft FileType, im *Imatrix, overrides []KVOverride) *gguf.Metadata {
 	m := in.Clone()
 	m.Set(KeyQuantVersion, gguf.U32(quantizationVersion))
 	m.Set(KeyFileType, gguf.U32(uint32(ft)))
 	for _, k := range splitKeys {
 		m.Delete(k)
 	}
+	ApplyOverrides(m, overrides)
 	if im.Len() == 0 {
 		return m
 	}

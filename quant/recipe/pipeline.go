@@ -31,7 +31,12 @@ type Job struct {
 // Prepare plans the quantization of an opened model without writing
 // anything (llama-quantize --dry-run computes the same).
 func Prepare(m *gguf.Model, opts Options) (*Job, error) {
-	mi, err := ModelInfoFrom(m.Meta)
+	view := m.Meta
+	if len(opts.Overrides) > 0 {
+		view = m.Meta.Clone() // llama.cpp's loader answers with the overrides too
+		ApplyOverrides(view, opts.Overrides)
+	}
+	mi, err := ModelInfoFrom(view)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", m.Path, err)
 	}
@@ -57,7 +62,7 @@ func Prepare(m *gguf.Model, opts Options) (*Job, error) {
 		return nil, fmt.Errorf("%s: %w", m.Path, err)
 	}
 	j.FileType = ft
-	j.Meta = OutputMetadata(m.Meta, ft, opts.Imatrix)
+	j.Meta = OutputMetadata(m.Meta, ft, opts.Imatrix, opts.Overrides)
 	for _, c := range j.Choices {
 		j.Infos = append(j.Infos, gguf.TensorInfo{Name: c.Name, Type: c.Target, Shape: trimShape(c.Shape)})
 		if c.Convert() && !canConvertFrom(c.Type) {

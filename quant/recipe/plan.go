@@ -25,6 +25,10 @@ type Options struct {
 
 	Imatrix *Imatrix // importance matrix; nil for none
 
+	// Overrides are --override-kv values: written into the output before
+	// the imatrix keys, and seen by the recipe as the loader sees them.
+	Overrides []KVOverride
+
 	// AllowRequantize acknowledges that quantized input is requantized (it is
 	// accepted either way; without the flag a note is logged).
 	AllowRequantize bool
