@@ -45,6 +45,7 @@ legacy .dat imatrix files both work). Options must come before IN OUT TYPE.`,
 			&cli.StringFlag{Name: "output-tensor-type", Usage: "ggml `TYPE` for output.weight (e.g. q8_0)"},
 			&cli.StringFlag{Name: "token-embedding-type", Usage: "ggml `TYPE` for token_embd.weight"},
 			&cli.StringSliceFlag{Name: "tensor-type", Usage: "`REGEX=TYPE`: tensors whose name matches get this ggml type (repeatable, first match wins)"},
+			tensorTypeFileFlag(),
 			&cli.BoolFlag{Name: "leave-output-tensor", Usage: "keep output.weight as it is"},
 			&cli.BoolFlag{Name: "allow-requantize", Usage: "acknowledge requantizing quantized input (silences the note)"},
 			&cli.IntFlag{Name: "threads", Aliases: []string{"t"}, Usage: "worker threads (default: all CPUs); the output does not depend on it"},
@@ -127,7 +128,7 @@ func quantizeOptions(c *cli.Context, typeArg string) (recipe.Options, error) {
 	if opts.TokenEmbdType, err = typeFlag(c, "token-embedding-type"); err != nil {
 		return opts, err
 	}
-	if opts.TensorTypes, err = tensorTypeRules(c.StringSlice("tensor-type")); err != nil {
+	if opts.TensorTypes, err = tensorTypeFlags(c); err != nil {
 		return opts, err
 	}
 	if opts.Split, err = splitOptions(c); err != nil {
@@ -179,6 +180,27 @@ func typeFlag(c *cli.Context, name string) (*quant.Type, error) {
 
 // tensorTypeRules parses --tensor-type NAME=TYPE; names are lower-cased as
 // llama-quantize does.
+// tensorTypeFileFlag is llama-quantize's --tensor-type-file.
+func tensorTypeFileFlag() cli.Flag {
+	return &cli.StringFlag{Name: "tensor-type-file",
+		Usage: "`FILE` of REGEX=TYPE rules separated by spaces or newlines (after any --tensor-type rules)"}
+}
+
+// tensorTypeFlags reads --tensor-type and then --tensor-type-file rules.
+// (llama-quantize keeps the two in command-line order; a command line
+// mixing both is the one case where we may differ.)
+func tensorTypeFlags(c *cli.Context) ([]recipe.TensorTypeRule, error) {
+	specs := c.StringSlice("tensor-type")
+	if path := c.String("tensor-type-file"); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("--tensor-type-file: %w", err)
+		}
+		specs = append(specs, strings.Fields(string(b))...)
+	}
+	return tensorTypeRules(specs)
+}
+
 func tensorTypeRules(specs []string) ([]recipe.TensorTypeRule, error) {
 	var rules []recipe.TensorTypeRule
 	for _, s := range specs {

@@ -135,6 +135,43 @@ func TestQuantizeWritesTypes(t *testing.T) {
 	}
 }
 
+// --tensor-type-file holds --tensor-type rules separated by spaces or
+// newlines: the same file as the rules given one by one.
+func TestQuantizeTensorTypeFile(t *testing.T) {
+	dir := t.TempDir()
+	in := tinyLlama(t, dir)
+	rules := filepath.Join(dir, "types.txt")
+	if err := os.WriteFile(rules, []byte("ATTN_V=q8_0  blk\\.1\\.ffn_down=Q5_0\n\nffn_up=bf16\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, b := filepath.Join(dir, "a.gguf"), filepath.Join(dir, "b.gguf")
+	if log, err := quantizeCLI(t, "-q", "--tensor-type-file", rules, in, a, "Q4_K_M"); err != nil {
+		t.Fatalf("%v\n%s", err, log)
+	}
+	if log, err := quantizeCLI(t, "-q", "--tensor-type", "attn_v=q8_0", "--tensor-type", `blk\.1\.ffn_down=q5_0`,
+		"--tensor-type", "ffn_up=bf16", in, b, "Q4_K_M"); err != nil {
+		t.Fatalf("%v\n%s", err, log)
+	}
+	if !sameFile(t, a, b) {
+		t.Error("rules from a file and from flags give different files")
+	}
+	m, err := gguf.Open(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for name, ty := range map[string]quant.Type{"blk.0.attn_v.weight": quant.Q8_0, "blk.1.ffn_down.weight": quant.Q5_0,
+		"blk.0.ffn_down.weight": quant.Q4_K, "blk.0.ffn_up.weight": quant.BF16} {
+		if tn := m.Tensor(name); tn == nil || tn.Type != ty {
+			t.Errorf("%s: got %v, want %s", name, tn, ty)
+		}
+	}
+	if _, err := quantizeCLI(t, "--tensor-type-file", filepath.Join(dir, "none.txt"), in, a, "Q4_K_M"); err == nil ||
+		!strings.Contains(err.Error(), "none.txt") {
+		t.Errorf("missing rules file: %v", err)
+	}
+}
+
 func sameFile(t *testing.T, a, b string) bool {
 	t.Helper()
 	x, err1 := os.ReadFile(a)
