@@ -23,12 +23,6 @@ func iq2sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	const kMaxQ = 3
 	var (
 		scales     [QK_K / 16]float32
-		weight     [16]float32
-		xval       [16]float32
-		waux       [16]float32
-		L, Laux    [16]uint8
-		onGrid     [2]bool
-		onGridAux  [2]bool
 		blockSigns [2]uint8
 		maxScale   float32
 	)
@@ -37,67 +31,31 @@ func iq2sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	sigma2 := float32(2 * sumSquares(xbl) / QK_K)
 	for ib := 0; ib < QK_K/16; ib++ {
 		xb := xbl[16*ib : 16*ib+16]
+		s := iqSub{g: g, n: 16, maxL: kMaxQ - 1}
 		if qwbl != nil {
-			imatrixWeights(weight[:], qwbl[16*ib:16*ib+16], xb, sigma2)
+			imatrixWeights(s.weight[:16], qwbl[16*ib:16*ib+16], xb, sigma2)
 		} else {
-			for i := range weight {
-				weight[i] = float32(0.25*sigma2) + float32(xb[i]*xb[i])
+			for i, v := range xb {
+				s.weight[i] = float32(0.25*sigma2) + float32(v*v)
 			}
 		}
-		sqrtAll(waux[:], weight[:])
-		for k := 0; k < 2; k++ {
-			blockSigns[k] = allSigns(xb[8*k:8*k+8], xval[8*k:8*k+8])
-		}
-		max := maxOf(xval[:])
-		L = [16]uint8{}
+		s.allSigns(xb, blockSigns[:])
+		max := maxOf(s.xval[:16])
 		if max < groupMaxEpsIQ2S {
 			scales[ib] = 0
 			continue
 		}
-		best := float32(0)
-		scale := max / (2*kMaxQ - 1)
-		onGrid = [2]bool{true, true}
-		for is := -9; is <= 9; is++ {
-			id := (2*kMaxQ - 1 + float32(float32(is)*0.1)) / max
-			thisScale := 1 / id
-			for k := 0; k < 2; k++ {
-				la := Laux[8*k : 8*k+8]
-				gi, nb := g.lookup(quantizeGroup(id, xval[8*k:8*k+8], la, kMaxQ-1, 2))
-				onGridAux[k] = gi >= 0
-				if gi < 0 {
-					bestNeighbour(g, nb, xval[8*k:8*k+8], waux[8*k:8*k+8], thisScale, la)
-				}
-			}
-			sumqx, sumq2 := oddSums(weight[:], xval[:], Laux[:])
-			if sumq2 > 0 && sumqx*sumqx > best*sumq2 {
-				scale = sumqx / sumq2
-				best = scale * sumqx
-				L = Laux
-				onGrid = onGridAux
-			}
-		}
-		if (!onGrid[0] || !onGrid[1]) && scale > 0 {
-			id := 1 / scale
-			for k := 0; k < 2; k++ {
-				if onGrid[k] {
-					continue
-				}
-				l := L[8*k : 8*k+8]
-				gi, nb := g.lookup(quantizeGroup(id, xval[8*k:8*k+8], l, kMaxQ-1, 2))
-				if gi < 0 {
-					bestNeighbour(g, nb, xval[8*k:8*k+8], waux[8*k:8*k+8], scale, l)
-				}
-			}
-			if sumqx, sumq2 := oddSums(weight[:], xval[:], L[:]); sumq2 > 0 {
-				scale = sumqx / sumq2
-			}
+		s.assumeOnGrid()
+		scale := s.search(max/(2*kMaxQ-1), max, 9, 0.1)
+		if !s.allOnGrid() && scale > 0 {
+			scale = s.refit(scale, false)
 		}
 		if scale < 0 {
 			scale = -scale
-			blockSigns[0], blockSigns[1] = ^blockSigns[0], ^blockSigns[1]
+			flipSigns(blockSigns[:], 0xff)
 		}
 		for k := 0; k < 2; k++ {
-			gi := g.indexOf(L[8*k : 8*k+8])
+			gi := g.indexOf(s.L[8*k : 8*k+8])
 			i8 := 2*ib + k
 			qs[i8] = uint8(gi)
 			qh[i8/4] |= uint8(gi>>8) << (2 * (i8 % 4))

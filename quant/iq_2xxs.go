@@ -23,10 +23,6 @@ func iq2xxsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	const kMaxQ = 3
 	var (
 		scales     [QK_K / 32]float32
-		weight     [32]float32
-		xval       [32]float32
-		waux       [32]float32
-		L, Laux    [32]uint8
 		blockSigns [4]uint8
 		q2         [QK_K / 16]uint32
 		maxScale   float32
@@ -35,65 +31,31 @@ func iq2xxsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	sigma2 := float32(sumSquares(xbl) / QK_K)
 	for ib := 0; ib < QK_K/32; ib++ {
 		xb := xbl[32*ib : 32*ib+32]
-		imatrixWeights(weight[:], qwbl[32*ib:32*ib+32], xb, sigma2)
-		sqrtAll(waux[:], weight[:])
-		for k := 0; k < 4; k++ {
-			blockSigns[k] = evenSigns(xb[8*k:8*k+8], weight[8*k:8*k+8], xval[8*k:8*k+8])
-		}
-		max := maxOf(xval[:])
+		s := iqSub{g: g, n: 32, maxL: kMaxQ - 1}
+		imatrixWeights(s.weight[:], qwbl[32*ib:32*ib+32], xb, sigma2)
+		s.evenSigns(xb, blockSigns[:])
+		max := maxOf(s.xval[:])
 		if max < groupMaxEps {
 			scales[ib] = 0
-			L = [32]uint8{}
 			continue
 		}
-		scale := makeQPQuants(32, kMaxQ+1, xval[:], L[:], weight[:])
+		// IQ2_XXS centres its fan on a first fit of the levels 0..kMaxQ.
+		scale := makeQPQuants(32, kMaxQ+1, s.xval[:], s.L[:], s.weight[:])
 		effMax := scale * kMaxQ
 		if effMax <= 0 {
 			scales[ib] = 0
-			L = [32]uint8{}
 			continue
 		}
-		best := float32(0)
-		for is := -6; is <= 6; is++ {
-			id := (2*kMaxQ - 1 + float32(float32(is)*0.1)) / effMax
-			thisScale := 1 / id
-			for k := 0; k < 4; k++ {
-				la := Laux[8*k : 8*k+8]
-				gi, nb := g.lookup(quantizeGroup(id, xval[8*k:8*k+8], la, kMaxQ-1, 2))
-				if gi < 0 {
-					bestNeighbour(g, nb, xval[8*k:8*k+8], waux[8*k:8*k+8], thisScale, la)
-				}
-			}
-			sumqx, sumq2 := oddSums(weight[:], xval[:], Laux[:])
-			if sumq2 > 0 && sumqx*sumqx > best*sumq2 {
-				scale = sumqx / sumq2
-				best = scale * sumqx
-				L = Laux
-			}
-		}
+		scale = s.search(scale, effMax, 6, 0.1)
 		if scale > 0 {
-			id := 1 / scale
-			for k := 0; k < 4; k++ {
-				l := L[8*k : 8*k+8]
-				var lv [8]uint8
-				gi, nb := g.lookup(quantizeGroup(id, xval[8*k:8*k+8], lv[:], kMaxQ-1, 2))
-				if gi < 0 {
-					gi = bestNeighbour(g, nb, xval[8*k:8*k+8], waux[8*k:8*k+8], scale, l)
-				}
-				setLevels(g, gi, l)
-			}
-			if sumqx, sumq2 := oddSums(weight[:], xval[:], L[:]); sumq2 > 0 {
-				scale = sumqx / sumq2
-			}
+			scale = s.refit(scale, true)
 		}
 		if scale < 0 {
 			scale = -scale
-			for k := range blockSigns {
-				blockSigns[k] = ^blockSigns[k] & 127
-			}
+			flipSigns(blockSigns[:], 127)
 		}
 		for k := 0; k < 4; k++ {
-			q2[2*ib] |= uint32(g.indexOf(L[8*k:8*k+8])) << (8 * k)
+			q2[2*ib] |= uint32(g.indexOf(s.L[8*k:8*k+8])) << (8 * k)
 			q2[2*ib+1] |= uint32(blockSigns[k]) << (7 * k)
 		}
 		scales[ib] = scale

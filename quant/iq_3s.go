@@ -25,12 +25,6 @@ func iq3sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	)
 	var (
 		scales     [QK_K / bs]float32
-		weight     [bs]float32
-		xval       [bs]float32
-		waux       [bs]float32
-		L, Laux    [bs]uint8
-		onGrid     [bs4]bool
-		onGridAux  [bs4]bool
 		blockSigns [bs8]uint8
 		maxScale   float32
 	)
@@ -43,67 +37,30 @@ func iq3sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	nDone := 0
 	for ib := 0; ib < QK_K/bs; ib++ {
 		xb := xbl[bs*ib : bs*ib+bs]
+		s := iqSub{g: g, n: bs, maxL: kMaxQ - 1}
 		if qwbl != nil {
-			imatrixWeights(weight[:], qwbl[bs*ib:bs*ib+bs], xb, sigma2)
+			imatrixWeights(s.weight[:bs], qwbl[bs*ib:bs*ib+bs], xb, sigma2)
 		} else {
-			squareWeights(weight[:], xb)
+			squareWeights(s.weight[:bs], xb)
 		}
-		sqrtAll(waux[:], weight[:])
-		for k := 0; k < bs8; k++ {
-			blockSigns[k] = allSigns(xb[8*k:8*k+8], xval[8*k:8*k+8])
-		}
-		max := maxOf(xval[:])
-		L = [bs]uint8{}
+		s.allSigns(xb, blockSigns[:])
+		max := maxOf(s.xval[:bs])
 		if max == 0 {
 			scales[ib] = 0
 			continue
 		}
-		best := float32(0)
-		scale := max / (2*kMaxQ - 1)
-		onGrid = [bs4]bool{}
-		for is := -9; is <= 9; is++ {
-			id := (2*kMaxQ - 1 + float32(float32(is)*0.2)) / max
-			thisScale := 1 / id
-			for k := 0; k < bs4; k++ {
-				la := Laux[4*k : 4*k+4]
-				gi, nb := g.lookup(quantizeGroup(id, xval[4*k:4*k+4], la, kMaxQ-1, 3))
-				onGridAux[k] = gi >= 0
-				if gi < 0 {
-					bestNeighbour(g, nb, xval[4*k:4*k+4], waux[4*k:4*k+4], thisScale, la)
-				}
-			}
-			sumqx, sumq2 := oddSums(weight[:], xval[:], Laux[:])
-			if sumq2 > 0 && sumqx*sumqx > best*sumq2 {
-				scale = sumqx / sumq2
-				best = scale * sumqx
-				L = Laux
-				onGrid = onGridAux
-			}
-		}
-		if !allTrue(onGrid[:]) && scale > 0 {
-			// ggml re-maps every group here, on the grid or not.
-			id := 1 / scale
-			for k := 0; k < bs4; k++ {
-				l := L[4*k : 4*k+4]
-				var lv [4]uint8
-				gi, nb := g.lookup(quantizeGroup(id, xval[4*k:4*k+4], lv[:], kMaxQ-1, 3))
-				if gi < 0 {
-					gi = bestNeighbour(g, nb, xval[4*k:4*k+4], waux[4*k:4*k+4], scale, l)
-				}
-				setLevels(g, gi, l)
-			}
-			if sumqx, sumq2 := oddSums(weight[:], xval[:], L[:]); sumq2 > 0 {
-				scale = sumqx / sumq2
-			}
+		// ggml starts IQ3_S with every group off the grid (the zero
+		// onGrid), so the second pass also runs when no trial is accepted.
+		scale := s.search(max/(2*kMaxQ-1), max, 9, 0.2)
+		if !s.allOnGrid() && scale > 0 {
+			scale = s.refit(scale, true)
 		}
 		if scale < 0 {
 			scale = -scale
-			for k := range blockSigns {
-				blockSigns[k] = ^blockSigns[k]
-			}
+			flipSigns(blockSigns[:], 0xff)
 		}
 		for k := 0; k < bs4; k++ {
-			gi := g.indexOf(L[4*k : 4*k+4])
+			gi := g.indexOf(s.L[4*k : 4*k+4])
 			qs[nDone*bs4+k] = uint8(gi)
 			j := ib*bs4 + k
 			qh[j/8] |= uint8(gi>>8) << (j % 8)

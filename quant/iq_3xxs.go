@@ -25,12 +25,6 @@ func iq3xxsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	const kMaxQ = 8
 	var (
 		scales         [QK_K / 32]float32
-		weight         [32]float32
-		xval           [32]float32
-		waux           [32]float32
-		L, Laux        [32]uint8
-		onGrid         [8]bool
-		onGridAux      [8]bool
 		blockSigns     [4]uint8
 		scalesAndSigns [QK_K / 32]uint32
 		maxScale       float32
@@ -40,68 +34,29 @@ func iq3xxsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	sigma2 := float32(2 * sumSquares(xbl) / QK_K)
 	for ib := 0; ib < QK_K/32; ib++ {
 		xb := xbl[32*ib : 32*ib+32]
+		s := iqSub{g: g, n: 32, maxL: kMaxQ - 1}
 		if qwbl != nil {
-			imatrixWeights(weight[:], qwbl[32*ib:32*ib+32], xb, sigma2)
+			imatrixWeights(s.weight[:], qwbl[32*ib:32*ib+32], xb, sigma2)
 		} else {
-			squareWeights(weight[:], xb)
+			squareWeights(s.weight[:], xb)
 		}
-		sqrtAll(waux[:], weight[:])
-		for k := 0; k < 4; k++ {
-			blockSigns[k] = evenSigns(xb[8*k:8*k+8], weight[8*k:8*k+8], xval[8*k:8*k+8])
-		}
-		max := maxOf(xval[:])
-		L = [32]uint8{}
+		s.evenSigns(xb, blockSigns[:])
+		max := maxOf(s.xval[:])
 		if max < groupMaxEpsIQ3XXS {
 			scales[ib] = 0
 			continue
 		}
-		best := float32(0)
-		scale := max / (2*kMaxQ - 1)
-		onGrid = [8]bool{true, true, true, true, true, true, true, true}
-		for is := -15; is <= 15; is++ {
-			id := (2*kMaxQ - 1 + float32(float32(is)*0.2)) / max
-			thisScale := 1 / id
-			for k := 0; k < 8; k++ {
-				la := Laux[4*k : 4*k+4]
-				gi, nb := g.lookup(quantizeGroup(id, xval[4*k:4*k+4], la, kMaxQ-1, 3))
-				onGridAux[k] = gi >= 0
-				if gi < 0 {
-					bestNeighbour(g, nb, xval[4*k:4*k+4], waux[4*k:4*k+4], thisScale, la)
-				}
-			}
-			sumqx, sumq2 := oddSums(weight[:], xval[:], Laux[:])
-			if sumq2 > 0 && sumqx*sumqx > best*sumq2 {
-				scale = sumqx / sumq2
-				best = scale * sumqx
-				L = Laux
-				onGrid = onGridAux
-			}
-		}
-		if !allTrue(onGrid[:]) && scale > 0 {
-			id := 1 / scale
-			for k := 0; k < 8; k++ {
-				if onGrid[k] {
-					continue
-				}
-				l := L[4*k : 4*k+4]
-				gi, nb := g.lookup(quantizeGroup(id, xval[4*k:4*k+4], l, kMaxQ-1, 3))
-				if gi < 0 {
-					gi = bestNeighbour(g, nb, xval[4*k:4*k+4], waux[4*k:4*k+4], scale, l)
-				}
-				setLevels(g, gi, l)
-			}
-			if sumqx, sumq2 := oddSums(weight[:], xval[:], L[:]); sumq2 > 0 {
-				scale = sumqx / sumq2
-			}
+		s.assumeOnGrid()
+		scale := s.search(max/(2*kMaxQ-1), max, 15, 0.2)
+		if !s.allOnGrid() && scale > 0 {
+			scale = s.refit(scale, false)
 		}
 		if scale < 0 {
 			scale = -scale
-			for k := range blockSigns {
-				blockSigns[k] = ^blockSigns[k] & 127
-			}
+			flipSigns(blockSigns[:], 127)
 		}
 		for k := 0; k < 8; k++ {
-			qs[8*ib+k] = uint8(g.indexOf(L[4*k : 4*k+4]))
+			qs[8*ib+k] = uint8(g.indexOf(s.L[4*k : 4*k+4]))
 		}
 		scalesAndSigns[ib] = uint32(blockSigns[0]) | uint32(blockSigns[1])<<7 |
 			uint32(blockSigns[2])<<14 | uint32(blockSigns[3])<<21
@@ -119,13 +74,4 @@ func iq3xxsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 		scalesAndSigns[ib] |= uint32(subScaleCode(id, scales[ib], 15)) << 28
 		binary.LittleEndian.PutUint32(y[66+4*ib:], scalesAndSigns[ib])
 	}
-}
-
-func allTrue(b []bool) bool {
-	for _, v := range b {
-		if !v {
-			return false
-		}
-	}
-	return true
 }

@@ -62,10 +62,10 @@ func sqrtAll(dst, src []float32) {
 	}
 }
 
-// evenSigns writes |xb| of one 8-group to xval and returns its 7-bit sign
+// evenSigns8 writes |xb| of one 8-group to xval and returns its 7-bit sign
 // code. An odd number of negatives cannot be stored (the 8th sign is the
 // parity), so the element with the smallest w·x² keeps the wrong sign.
-func evenSigns(xb, w, xval []float32) uint8 {
+func evenSigns8(xb, w, xval []float32) uint8 {
 	nflip := 0
 	s := uint8(0)
 	for i := 0; i < 8; i++ {
@@ -91,8 +91,8 @@ func evenSigns(xb, w, xval []float32) uint8 {
 	return s & 127
 }
 
-// allSigns writes |xb| of one 8-group to xval and returns its 8 sign bits.
-func allSigns(xb, xval []float32) uint8 {
+// allSigns8 writes |xb| of one 8-group to xval and returns its 8 sign bits.
+func allSigns8(xb, xval []float32) uint8 {
 	s := uint8(0)
 	for i := 0; i < 8; i++ {
 		if xb[i] >= 0 {
@@ -112,6 +112,16 @@ func maxOf(x []float32) float32 {
 		m = cMax(m, v)
 	}
 	return m
+}
+
+// allTrue reports whether every entry of b is set.
+func allTrue(b []bool) bool {
+	for _, v := range b {
+		if !v {
+			return false
+		}
+	}
+	return true
 }
 
 // oddLevel is the level l in [0, maxL] of the odd grid value 2l+1 nearest
