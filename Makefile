@@ -84,10 +84,12 @@ ref:
 		  || { echo "ref: setup failed (see /tmp/ggufmerge-ref-setup.log); reference tests will skip"; tail -5 /tmp/ggufmerge-ref-setup.log; }; \
 	else echo "ref: $(SHARED) not found; reference tests will skip"; fi
 
-# Kernel/method/quantizer benchmarks, then the end-to-end merge benchmark (DELLA of base + 3 Q4_K_M experts
-# vs requantizing one alone, and vs mergekit's algorithm in PyTorch when /usr/bin/python3 has torch).
+# Kernel/method/quantizer benchmarks, the K-quants against the real ggml (same process, same bytes, one
+# thread), then the end-to-end merge benchmark (DELLA of base + 3 Q4_K_M experts vs requantizing one alone,
+# vs llama.cpp's quantize, and vs mergekit's algorithm in PyTorch when /usr/bin/python3 has torch).
 bench:
 	$(GO) test -run='^$$' -bench=. -benchtime=1x ./...
+	$(GO) run ./internal/cmd/quantbench
 	$(GO) run ./internal/cmd/mergebench $$(/usr/bin/python3 -c 'import torch' 2>/dev/null && echo -torch /usr/bin/python3)
 
 clean:
