@@ -2,10 +2,17 @@ package merge
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/ggufmerge/ggufmerge/gguf"
+	"github.com/ggufmerge/ggufmerge/quant"
 )
 
 // oldSortByKey is the 3-pass sort the ranks used before rank.go took
@@ -148,6 +155,95 @@ func BenchmarkRank(b *testing.B) {
 				for q, v := range oldSortByKey(next(), &s) {
 					rank[uint32(v)] = uint32(q)
 				}
+			})
+		})
+	}
+}
+
+// benchModels are the base and the three experts mergebench writes (and
+// keeps) in the user cache folder.
+var benchModels = []string{"m0", "m1", "m2", "m3"}
+
+// realDeltas returns rows of expert minus base from mergebench's Q4_K_M
+// models, as DELLA ranks them: dequantized expert row minus dequantized base
+// row, rowsPer rows of each expert from each 2-D tensor of block 1. These
+// have the many near-ties and exact zeros that synthetic rows lack. It skips
+// when the models are absent (go run ./internal/cmd/mergebench -only requant
+// -runs 1 writes them).
+func realDeltas(tb testing.TB, rowsPer int) [][]float32 {
+	dir, _ := os.UserCacheDir()
+	dir = filepath.Join(dir, "ggufmerge", "bench")
+	var ms []*gguf.Model
+	for _, m := range benchModels {
+		path := filepath.Join(dir, m+"-1024-8-2816-q4_k_m.gguf")
+		if _, err := os.Stat(path); err != nil {
+			tb.Skipf("no bench model %s (go run ./internal/cmd/mergebench -only requant -runs 1 writes it)", path)
+		}
+		g, err := gguf.Open(path)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer g.Close()
+		ms = append(ms, g)
+	}
+	var out [][]float32
+	for _, t := range ms[0].Tensors {
+		if len(t.Shape) != 2 || !strings.HasPrefix(t.Name, "blk.1.") {
+			continue
+		}
+		base := readRows(tb, t, rowsPer)
+		for _, m := range ms[1:] {
+			for i, x := range readRows(tb, m.Tensor(t.Name), rowsPer) {
+				for j := range x {
+					x[j] -= base[i][j]
+				}
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// readRows dequantizes the first k rows of t.
+func readRows(tb testing.TB, t *gguf.Tensor, k int) [][]float32 {
+	n, rb := int(t.RowLen()), t.RowBytes()
+	raw := make([]byte, rb)
+	rows := make([][]float32, min(k, int(t.Rows())))
+	for i := range rows {
+		if _, err := t.ReadAt(raw, int64(i)*rb); err != nil {
+			tb.Fatal(err)
+		}
+		rows[i] = make([]float32, n)
+		if err := quant.Dequantize(t.Type, rows[i], raw); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return rows
+}
+
+// BenchmarkRankReal times rankByKey on real delta rows (realDeltas) of each
+// length, cycling through up to 32 rows spread over the tensors and experts.
+// best-MB/s counts 4 bytes an element: ns/element = 4000 / best-MB/s.
+func BenchmarkRankReal(b *testing.B) {
+	byLen := map[int][][]uint32{}
+	for _, x := range realDeltas(b, 32) {
+		k := make([]uint32, len(x))
+		AbsKeys(k, x)
+		byLen[len(x)] = append(byLen[len(x)], k)
+	}
+	for _, n := range slices.Sorted(maps.Keys(byLen)) {
+		all := byLen[n]
+		var pool [][]uint32
+		for i := 0; i < len(all) && len(pool) < 32; i += max(1, len(all)/32) {
+			pool = append(pool, all[i])
+		}
+		rank := make([]uint32, n)
+		var s Scratch
+		k := 0
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			timeBest(b, int64(n)*4, 64, func() {
+				k = (k + 1) % len(pool)
+				rankByKey(rank, pool[k], &s)
 			})
 		})
 	}
