@@ -45,15 +45,7 @@ func iq2sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 			scales[ib] = 0
 			continue
 		}
-		s.assumeOnGrid()
-		scale := s.search(max/(2*kMaxQ-1), max, 9, 0.1)
-		if !s.allOnGrid() && scale > 0 {
-			scale = s.refit(scale, false)
-		}
-		if scale < 0 {
-			scale = -scale
-			flipSigns(blockSigns[:], 0xff)
-		}
+		scale := foldSign(s.fit(max, 9, 0.1), blockSigns[:], 0xff)
 		for k := 0; k < 2; k++ {
 			gi := g.indexOf(s.L[8*k : 8*k+8])
 			i8 := 2*ib + k

@@ -36,15 +36,7 @@ func iq2xsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 			scales[ib] = 0
 			continue
 		}
-		s.assumeOnGrid()
-		scale := s.search(max/(2*kMaxQ-1), max, 9, 0.1)
-		if !s.allOnGrid() && scale > 0 {
-			scale = s.refit(scale, false)
-		}
-		if scale < 0 {
-			scale = -scale
-			flipSigns(blockSigns[:], 127)
-		}
+		scale := foldSign(s.fit(max, 9, 0.1), blockSigns[:], 127)
 		for k := 0; k < 2; k++ {
 			q2[2*ib+k] = uint16(g.indexOf(s.L[8*k:8*k+8])) | uint16(blockSigns[k])<<9
 		}

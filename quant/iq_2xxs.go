@@ -50,10 +50,7 @@ func iq2xxsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 		if scale > 0 {
 			scale = s.refit(scale, true)
 		}
-		if scale < 0 {
-			scale = -scale
-			flipSigns(blockSigns[:], 127)
-		}
+		scale = foldSign(scale, blockSigns[:], 127)
 		for k := 0; k < 4; k++ {
 			q2[2*ib] |= uint32(g.indexOf(s.L[8*k:8*k+8])) << (8 * k)
 			q2[2*ib+1] |= uint32(blockSigns[k]) << (7 * k)

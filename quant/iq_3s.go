@@ -55,10 +55,7 @@ func iq3sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 		if !s.allOnGrid() && scale > 0 {
 			scale = s.refit(scale, true)
 		}
-		if scale < 0 {
-			scale = -scale
-			flipSigns(blockSigns[:], 0xff)
-		}
+		scale = foldSign(scale, blockSigns[:], 0xff)
 		for k := 0; k < bs4; k++ {
 			gi := g.indexOf(s.L[4*k : 4*k+4])
 			qs[nDone*bs4+k] = uint8(gi)

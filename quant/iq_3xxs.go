@@ -46,15 +46,7 @@ func iq3xxsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 			scales[ib] = 0
 			continue
 		}
-		s.assumeOnGrid()
-		scale := s.search(max/(2*kMaxQ-1), max, 15, 0.2)
-		if !s.allOnGrid() && scale > 0 {
-			scale = s.refit(scale, false)
-		}
-		if scale < 0 {
-			scale = -scale
-			flipSigns(blockSigns[:], 127)
-		}
+		scale := foldSign(s.fit(max, 15, 0.2), blockSigns[:], 127)
 		for k := 0; k < 8; k++ {
 			qs[8*ib+k] = uint8(g.indexOf(s.L[4*k : 4*k+4]))
 		}

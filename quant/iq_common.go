@@ -134,6 +134,7 @@ func oddLevel(id, x float32, maxL int32) uint8 {
 // returns its code (bits per level).
 func quantizeGroup(id float32, xval []float32, L []uint8, maxL int32, bits uint) int {
 	code := 0
+	xval = xval[:len(L)]
 	for i := range L {
 		L[i] = oddLevel(id, xval[i], maxL)
 		code |= int(L[i]) << (bits * uint(i))
@@ -152,6 +153,7 @@ func groupCode(L []uint8, bits uint) int {
 
 // oddSums returns Σ w·x·q and Σ w·q·q with q = 2L+1.
 func oddSums(w, xval []float32, L []uint8) (sumqx, sumq2 float32) {
+	xval, L = xval[:len(w)], L[:len(w)] // one bounds check, not one per element
 	for i := range w {
 		q := float32(2*int32(L[i]) + 1)
 		sumqx += float32(w[i] * xval[i] * q)

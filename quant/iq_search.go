@@ -11,8 +11,8 @@ package quant
 // maps, and in how they pack the result, so those stay with the callers.
 
 // iqSub is one sub-block (at most 32 values) being fitted to a grid. The
-// zero value of onGrid is what ggml's IQ3_S starts from; the other types
-// call assumeOnGrid first.
+// zero value of onGrid (every group off the grid) is what ggml's IQ3_S
+// starts from; fit starts from every group on it.
 type iqSub struct {
 	g    *iqGrid
 	n    int   // values in the sub-block: 16 or 32
@@ -36,6 +36,18 @@ func (s *iqSub) assumeOnGrid() {
 // allOnGrid reports whether the accepted trial left every group on the grid.
 func (s *iqSub) allOnGrid() bool {
 	return allTrue(s.onGrid[:s.n/s.g.dim])
+}
+
+// fit is the search of IQ2_XS, IQ2_S and IQ3_XXS: the fan starts at the
+// scale max/(2·maxL+1), and the second pass maps again only the groups the
+// best trial left off the grid.
+func (s *iqSub) fit(max float32, nStep int, step float32) float32 {
+	s.assumeOnGrid()
+	scale := s.search(max/float32(2*s.maxL+1), max, nStep, step)
+	if !s.allOnGrid() && scale > 0 {
+		scale = s.refit(scale, false)
+	}
+	return scale
 }
 
 // search tries the inverse scales (2·maxL+1 + is·step)/max for is from
@@ -112,10 +124,15 @@ func (s *iqSub) allSigns(xb []float32, signs []uint8) {
 	}
 }
 
-// flipSigns inverts the stored sign bits (mask: the bits a code holds), for
-// a sub-block whose fitted scale came out negative.
-func flipSigns(signs []uint8, mask uint8) {
-	for k := range signs {
-		signs[k] = ^signs[k] & mask
+// foldSign returns |scale| and, when scale is negative, inverts the sign
+// bits (mask: the bits a sign code holds): ggml stores only positive
+// sub-block scales and moves a negative fit into the signs.
+func foldSign(scale float32, signs []uint8, mask uint8) float32 {
+	if scale < 0 {
+		for k := range signs {
+			signs[k] = ^signs[k] & mask
+		}
+		return -scale
 	}
+	return scale
 }
