@@ -22,16 +22,33 @@ func init() {
 	registerDequant(IQ4_NL, dequantIQ4_NL)
 }
 
-// Q4_0: half d; qs[16]. Low nibbles are elements 0..15, high nibbles 16..31.
-func dequantQ4_0(dst []float32, src []byte) {
+// Q4_0: half d; qs[16]; y = (q-8)*d, which is IQ4_NL with the evenly
+// spaced levels -8..7.
+func dequantQ4_0(dst []float32, src []byte) { dequantNibbleLevels(dst, src, &q4Levels) }
+
+// q4Levels[q] is float32(q-8), the Q4_0 value of nibble q.
+var q4Levels = func() (l [16]float32) {
+	for i := range l {
+		l[i] = float32(i - 8)
+	}
+	return
+}()
+
+// IQ4_NL: half d; qs[16]; nibbles index the non-linear kvalues_iq4nl table.
+func dequantIQ4_NL(dst []float32, src []byte) { dequantNibbleLevels(dst, src, &iq4Levels) }
+
+// dequantNibbleLevels decodes blocks of half d and qs[16] whose nibbles
+// index levels: low nibbles are elements 0..15, high nibbles 16..31, and
+// y = levels[q]*d (one rounding, as ggml's int-to-float then multiply).
+func dequantNibbleLevels(dst []float32, src []byte, levels *[16]float32) {
 	for ; len(src) >= 18; src, dst = src[18:], dst[32:] {
 		b := (*[18]byte)(src)
 		y := (*[32]float32)(dst)
 		d := halfAt(b[0:])
 		for j := 0; j < 16; j++ {
 			q := b[2+j]
-			y[j] = float32(int32(q&0xf)-8) * d
-			y[j+16] = float32(int32(q>>4)-8) * d
+			y[j] = levels[q&0xf] * d
+			y[j+16] = levels[q>>4] * d
 		}
 	}
 }
@@ -59,11 +76,9 @@ func dequantQ5_0(dst []float32, src []byte) {
 		d := halfAt(b[0:])
 		qh := binary.LittleEndian.Uint32(b[2:])
 		for j := 0; j < 16; j++ {
-			q := b[6+j]
-			h0 := int32(qh>>j<<4) & 0x10
-			h1 := int32(qh>>(j+12)) & 0x10
-			y[j] = float32((int32(q&0xf)|h0)-16) * d
-			y[j+16] = float32((int32(q>>4)|h1)-16) * d
+			q0, q1 := q5Pair(b[6+j], qh, j)
+			y[j] = float32(q0-16) * d
+			y[j+16] = float32(q1-16) * d
 		}
 	}
 }
@@ -77,24 +92,26 @@ func dequantQ5_1(dst []float32, src []byte) {
 		m := halfAt(b[2:])
 		qh := binary.LittleEndian.Uint32(b[4:])
 		for j := 0; j < 16; j++ {
-			q := b[8+j]
-			h0 := int32(qh>>j<<4) & 0x10
-			h1 := int32(qh>>(j+12)) & 0x10
-			y[j] = float32(float32(int32(q&0xf)|h0)*d) + m
-			y[j+16] = float32(float32(int32(q>>4)|h1)*d) + m
+			q0, q1 := q5Pair(b[8+j], qh, j)
+			y[j] = float32(float32(q0)*d) + m
+			y[j+16] = float32(float32(q1)*d) + m
 		}
 	}
+}
+
+// q5Pair is the 5-bit values of elements j and j+16: the nibbles of q with
+// bits j and j+16 of qh as their fifth bits.
+func q5Pair(q byte, qh uint32, j int) (q0, q1 int32) {
+	h0 := int32(qh>>j<<4) & 0x10
+	h1 := int32(qh>>(j+12)) & 0x10
+	return int32(q&0xf) | h0, int32(q>>4) | h1
 }
 
 // Q8_0: half d; int8 qs[32].
 func dequantQ8_0(dst []float32, src []byte) {
 	for ; len(src) >= 34; src, dst = src[34:], dst[32:] {
 		b := (*[34]byte)(src)
-		y := (*[32]float32)(dst)
-		d := halfAt(b[0:])
-		for j := range y {
-			y[j] = float32(int8(b[2+j])) * d
-		}
+		int8Block((*[32]float32)(dst), (*[32]byte)(b[2:]), halfAt(b[0:]))
 	}
 }
 
@@ -103,11 +120,14 @@ func dequantQ8_0(dst []float32, src []byte) {
 func dequantQ8_1(dst []float32, src []byte) {
 	for ; len(src) >= 36; src, dst = src[36:], dst[32:] {
 		b := (*[36]byte)(src)
-		y := (*[32]float32)(dst)
-		d := halfAt(b[0:])
-		for j := range y {
-			y[j] = float32(int8(b[4+j])) * d
-		}
+		int8Block((*[32]float32)(dst), (*[32]byte)(b[4:]), halfAt(b[0:]))
+	}
+}
+
+// int8Block sets y = qs*d for the int8 values qs.
+func int8Block(y *[32]float32, qs *[32]byte, d float32) {
+	for j, q := range qs {
+		y[j] = float32(int8(q)) * d
 	}
 }
 
@@ -140,20 +160,6 @@ func dequantQ2_0(dst []float32, src []byte) {
 			y[4*j+1] = float32(int32(q>>2&3)-1) * d
 			y[4*j+2] = float32(int32(q>>4&3)-1) * d
 			y[4*j+3] = float32(int32(q>>6)-1) * d
-		}
-	}
-}
-
-// IQ4_NL: half d; qs[16]; nibbles index the non-linear kvalues_iq4nl table.
-func dequantIQ4_NL(dst []float32, src []byte) {
-	for ; len(src) >= 18; src, dst = src[18:], dst[32:] {
-		b := (*[18]byte)(src)
-		y := (*[32]float32)(dst)
-		d := halfAt(b[0:])
-		for j := 0; j < 16; j++ {
-			q := b[2+j]
-			y[j] = d * float32(kvalues_iq4nl[q&0xf])
-			y[j+16] = d * float32(kvalues_iq4nl[q>>4])
 		}
 	}
 }
