@@ -201,6 +201,7 @@ type Scratch struct {
 	rows [][]float32
 	u32  []uint32
 	u64  [2][]uint64
+	u16  [2][]uint32 // rankByKey's items: coarse key << 16 | index
 }
 
 // Fixed scratch float slots; per-model rows start at slotRows.

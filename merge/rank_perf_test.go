@@ -107,7 +107,11 @@ func rankInputs(r *rand.Rand, n int) map[string][]float32 {
 func TestSortByKeyMatchesOld(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	var s, old Scratch
-	for _, n := range []int{1, 2, 3, 31, 100, 1000, 4096, 14336} {
+	lengths := []int{1, 2, 3, 4, 5, 7, 31, 100, 255, 256, 257, 1000, 1024, 2816, 4096, 14336, 1 << 16, 1<<16 + 1}
+	if testing.Short() {
+		lengths = lengths[:len(lengths)-2]
+	}
+	for _, n := range lengths {
 		for name, x := range rankInputs(r, n) {
 			keys := make([]uint32, n)
 			AbsKeys(keys, x)
@@ -116,13 +120,39 @@ func TestSortByKeyMatchesOld(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("%s n=%d: sortByKey differs from the three-pass sort", name, n)
 			}
-			rank := make([]uint32, n)
-			rankByKey(rank, keys, &s)
-			for q, v := range want {
-				if rank[uint32(v)] != uint32(q) {
-					t.Fatalf("%s n=%d: rank of %d is %d, want %d", name, n, uint32(v), rank[uint32(v)], q)
-				}
+			checkRanks(t, fmt.Sprintf("%s n=%d", name, n), keys, want, &s)
+		}
+	}
+}
+
+// checkRanks holds rankByKey on keys to the order want of the three-pass sort.
+func checkRanks(t *testing.T, name string, keys []uint32, want []uint64, s *Scratch) {
+	t.Helper()
+	rank := make([]uint32, len(keys))
+	rankByKey(rank, keys, s)
+	for q, v := range want {
+		if rank[uint32(v)] != uint32(q) {
+			t.Fatalf("%s: rank of %d is %d, want %d", name, uint32(v), rank[uint32(v)], q)
+		}
+	}
+}
+
+// TestRankRealMatchesOld holds rankByKey to the three-pass sort on real
+// DELLA deltas (near-ties, exact ties and zeros), plus the same rows scaled
+// into the subnormal range and up to huge magnitudes, where the coarse
+// key's floor falls differently. Skips when the bench models are absent.
+func TestRankRealMatchesOld(t *testing.T) {
+	rows := realDeltas(t, 8)
+	var s, old Scratch
+	for i, x := range rows {
+		for _, scale := range []float32{1, 0x1p-120, 0x1p100} {
+			y := slices.Clone(x)
+			for j := range y {
+				y[j] *= scale
 			}
+			keys := make([]uint32, len(y))
+			AbsKeys(keys, y)
+			checkRanks(t, fmt.Sprintf("row %d x%g", i, scale), keys, oldSortByKey(keys, &old), &s)
 		}
 	}
 }
