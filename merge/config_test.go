@@ -110,13 +110,13 @@ func TestGoldenFilters(t *testing.T) {
 	}
 	for hf, wv := range want {
 		for _, name := range []string{hf, gguf[hf]} {
-			v, ok := st.lookup(name, 0.4)
+			v, ok := st.lookup(name, HFName("llama", name), 0.4)
 			if !ok || math.Abs(v.Num-wv.(float64)) > 1e-12 {
 				t.Errorf("%s at t=0.4: %v (%v), want %v", name, v.Num, ok, wv)
 			}
 		}
-		if HFName(gguf[hf]) != hf {
-			t.Errorf("HFName(%s) = %q, want %s", gguf[hf], HFName(gguf[hf]), hf)
+		if HFName("llama", gguf[hf]) != hf {
+			t.Errorf("HFName(%s) = %q, want %s", gguf[hf], HFName("llama", gguf[hf]), hf)
 		}
 	}
 	// Through Resolve: layer 2 of a 6-layer slice is t = 0.4.
@@ -136,23 +136,36 @@ func TestFilterSubstringsAndNames(t *testing.T) {
 	cases := []struct {
 		filter, name string
 		want         bool
+		arch         string // "" = llama
 	}{
-		{"self_attn", "blk.3.attn_output.weight", true},
-		{"self_attn", "blk.3.attn_norm.weight", false},
-		{"mlp", "blk.3.ffn_down.weight", true},
-		{"mlp", "blk.3.ffn_norm.weight", false},
-		{"layers.1.", "blk.1.attn_q.weight", true},
-		{"layers.1.", "blk.10.attn_q.weight", false},
-		{"embed_tokens", "token_embd.weight", true},
-		{"lm_head", "output.weight", true},
-		{"lm_head", "output_norm.weight", false},
-		{"attn_q", "blk.0.attn_q.weight", true},
-		{"*", "anything", true},
-		{"", "anything", true},
+		{"self_attn", "blk.3.attn_output.weight", true, ""},
+		{"self_attn", "blk.3.attn_norm.weight", false, ""},
+		{"mlp", "blk.3.ffn_down.weight", true, ""},
+		{"mlp", "blk.3.ffn_norm.weight", false, ""},
+		{"layers.1.", "blk.1.attn_q.weight", true, ""},
+		{"layers.1.", "blk.10.attn_q.weight", false, ""},
+		{"embed_tokens", "token_embd.weight", true, ""},
+		{"lm_head", "output.weight", true, ""},
+		{"lm_head", "output_norm.weight", false, ""},
+		{"attn_q", "blk.0.attn_q.weight", true, ""},
+		{"*", "anything", true, ""},
+		{"", "anything", true, ""},
+		// Gemma 2/3: ffn_norm is the pre-feed-forward norm, post_attention_layernorm its own tensor
+		{"post_attention_layernorm", "blk.2.ffn_norm.weight", true, ""},
+		{"post_attention_layernorm", "blk.2.ffn_norm.weight", false, "gemma2"},
+		{"pre_feedforward_layernorm", "blk.2.ffn_norm.weight", true, "gemma3"},
+		{"post_attention_layernorm", "blk.2.post_attention_norm.weight", true, "gemma2"},
+		{"post_feedforward_layernorm", "blk.2.post_ffw_norm.weight", true, "olmo2"},
+		{"layers.2.post_feedforward", "blk.2.post_ffw_norm.weight", true, "gemma3"},
+		{"self_attn.q_norm", "blk.0.attn_q_norm.weight", true, "qwen3"},
 	}
 	for _, c := range cases {
-		if got := filterMatches(c.filter, c.name); got != c.want {
-			t.Errorf("filter %q on %s = %v, want %v", c.filter, c.name, got, c.want)
+		arch := c.arch
+		if arch == "" {
+			arch = "llama"
+		}
+		if got := filterMatches(c.filter, c.name, HFName(arch, c.name)); got != c.want {
+			t.Errorf("filter %q on %s (%s) = %v, want %v", c.filter, c.name, arch, got, c.want)
 		}
 	}
 }

@@ -760,3 +760,41 @@ func TestOverridesLast(t *testing.T) {
 		t.Errorf("%s = %+v", KeySeed, v)
 	}
 }
+
+// Filters read Hugging Face names in the model's own architecture: in a
+// Gemma 2 model, ffn_norm is pre_feedforward_layernorm.
+func TestFiltersFollowArchitecture(t *testing.T) {
+	dir := t.TempDir()
+	toGemma := func(src, name string) string {
+		p := filepath.Join(dir, name)
+		rewrite(t, mustAbs(t, src), p, func(meta *gguf.Metadata, infos []gguf.TensorInfo) []gguf.TensorInfo {
+			for _, kv := range meta.KVs() {
+				if rest, ok := strings.CutPrefix(kv.Key, "llama."); ok {
+					meta.Delete(kv.Key)
+					meta.Set("gemma2."+rest, kv.Value)
+				}
+			}
+			meta.Set("general.architecture", gguf.Str("gemma2"))
+			return infos
+		})
+		return p
+	}
+	weight := func(a, b string) float64 {
+		model := "    parameters:\n      weight: [{filter: pre_feedforward_layernorm, value: 0.5}, " +
+			"{filter: post_attention_layernorm, value: 0.25}, {value: 1}]\n"
+		cfg := writeConfig(t, t.TempDir(), "merge_method: linear\nmodels:\n  - model: "+a+"\n"+model+"  - model: "+b+"\n"+model)
+		for _, td := range plan(t, cfg, keepOptions()).Describe(0).Tensors {
+			if td.Name == "blk.1.ffn_norm.weight" {
+				return td.PerModel[a]["weight"].(float64)
+			}
+		}
+		t.Fatal("no blk.1.ffn_norm.weight")
+		return 0
+	}
+	if w := weight(toGemma(exBase, "g1.gguf"), toGemma(exAttn, "g2.gguf")); w != 0.5 {
+		t.Errorf("gemma2 ffn_norm weight %g, want 0.5 (pre_feedforward_layernorm)", w)
+	}
+	if w := weight(mustAbs(t, exBase), mustAbs(t, exAttn)); w != 0.25 {
+		t.Errorf("llama ffn_norm weight %g, want 0.25 (post_attention_layernorm)", w)
+	}
+}

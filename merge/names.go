@@ -27,28 +27,46 @@ import (
 //	ffn_gate_inp          mlp.gate
 //	ffn_gate_exps / ffn_up_exps / ffn_down_exps
 //	                      mlp.experts.gate_proj / up_proj / down_proj
+//	post_attention_norm   post_attention_layernorm     (Gemma 2/3, OLMo 2)
+//	post_ffw_norm         post_feedforward_layernorm   (Gemma 2/3, OLMo 2)
+//
+// Gemma 2, 3 and 4 put a norm on each side of both sublayers, so there
+// ffn_norm is pre_feedforward_layernorm, and post_attention_layernorm is
+// the norm after attention (as llama.cpp's converter maps them).
 //
 // So `self_attn` matches every attn_q/k/v/output tensor (not attn_norm, as in
 // mergekit), `mlp` every ffn_gate/up/down tensor, and `layers.1.` exactly
 // layer 1. Tensors outside this table match by their GGUF name only.
 
 var hfBlock = map[string]string{
-	"attn_norm":     "input_layernorm",
-	"attn_q":        "self_attn.q_proj",
-	"attn_k":        "self_attn.k_proj",
-	"attn_v":        "self_attn.v_proj",
-	"attn_output":   "self_attn.o_proj",
-	"attn_qkv":      "self_attn.qkv_proj",
-	"attn_q_norm":   "self_attn.q_norm",
-	"attn_k_norm":   "self_attn.k_norm",
-	"ffn_norm":      "post_attention_layernorm",
-	"ffn_gate":      "mlp.gate_proj",
-	"ffn_up":        "mlp.up_proj",
-	"ffn_down":      "mlp.down_proj",
-	"ffn_gate_inp":  "mlp.gate",
-	"ffn_gate_exps": "mlp.experts.gate_proj",
-	"ffn_up_exps":   "mlp.experts.up_proj",
-	"ffn_down_exps": "mlp.experts.down_proj",
+	"attn_norm":           "input_layernorm",
+	"attn_q":              "self_attn.q_proj",
+	"attn_k":              "self_attn.k_proj",
+	"attn_v":              "self_attn.v_proj",
+	"attn_output":         "self_attn.o_proj",
+	"attn_qkv":            "self_attn.qkv_proj",
+	"attn_q_norm":         "self_attn.q_norm",
+	"attn_k_norm":         "self_attn.k_norm",
+	"ffn_norm":            "post_attention_layernorm",
+	"ffn_gate":            "mlp.gate_proj",
+	"ffn_up":              "mlp.up_proj",
+	"ffn_down":            "mlp.down_proj",
+	"ffn_gate_inp":        "mlp.gate",
+	"ffn_gate_exps":       "mlp.experts.gate_proj",
+	"ffn_up_exps":         "mlp.experts.up_proj",
+	"ffn_down_exps":       "mlp.experts.down_proj",
+	"post_attention_norm": "post_attention_layernorm",
+	"post_ffw_norm":       "post_feedforward_layernorm",
+}
+
+// hfBlockByArch overrides hfBlock for architectures that name a tensor
+// differently.
+var hfBlockByArch = map[string]map[string]string{
+	"gemma2":          {"ffn_norm": "pre_feedforward_layernorm"},
+	"gemma3":          {"ffn_norm": "pre_feedforward_layernorm"},
+	"gemma3n":         {"ffn_norm": "pre_feedforward_layernorm"},
+	"gemma4":          {"ffn_norm": "pre_feedforward_layernorm"},
+	"gemma-embedding": {"ffn_norm": "pre_feedforward_layernorm"},
 }
 
 var hfTop = map[string]string{
@@ -57,9 +75,10 @@ var hfTop = map[string]string{
 	"output":      "lm_head",
 }
 
-// HFName returns the Hugging Face name of a GGUF tensor name, or "" when
-// it is not in the table above.
-func HFName(name string) string {
+// HFName returns the Hugging Face name of a GGUF tensor name of a model of
+// architecture arch (general.architecture), or "" when it is not in the
+// table above.
+func HFName(arch, name string) string {
 	stem, suffix, ok := cutSuffix(name)
 	if !ok {
 		return ""
@@ -72,7 +91,12 @@ func HFName(name string) string {
 		return ""
 	}
 	prefix := "blk." + strconv.Itoa(layer) + "."
-	if hf, ok := hfBlock[strings.TrimPrefix(stem, prefix)]; ok {
+	part := strings.TrimPrefix(stem, prefix)
+	hf, ok := hfBlockByArch[arch][part]
+	if !ok {
+		hf, ok = hfBlock[part]
+	}
+	if ok {
 		return "model.layers." + strconv.Itoa(layer) + "." + hf + suffix
 	}
 	return ""
@@ -109,11 +133,11 @@ func LayerIndex(name string) (int, bool) {
 // (output norm and projection), which decides its gradient position.
 func IsPostWeight(name string) bool { return strings.HasPrefix(name, "output") }
 
-// filterMatches applies a mergekit filter to a tensor.
-func filterMatches(filter, name string) bool {
+// filterMatches applies a mergekit filter to a tensor with GGUF name name
+// and Hugging Face name hf ("" when unknown).
+func filterMatches(filter, name, hf string) bool {
 	if filter == "" || filter == "*" || strings.Contains(name, filter) {
 		return true
 	}
-	hf := HFName(name)
 	return hf != "" && strings.Contains(hf, filter)
 }

@@ -166,9 +166,9 @@ func gradient(l []float64, t float64) float64 {
 }
 
 // lookup evaluates the setting for a tensor; ok is false when no condition matches.
-func (s *setting) lookup(name string, t float64) (Value, bool) {
+func (s *setting) lookup(name, hf string, t float64) (Value, bool) {
 	for _, c := range s.conds {
-		if filterMatches(c.filter, name) {
+		if filterMatches(c.filter, name, hf) {
 			return c.val.eval(t), true
 		}
 	}
@@ -400,6 +400,7 @@ type TensorQuery struct {
 	Sources   []string // per source of the slice, that model's input tensor name; nil: Name for all
 	Layer     int      // layer index within the slice, -1 for tensors outside the blocks
 	NumLayers int      // number of layers of the slice
+	Arch      string   // general.architecture, for the tensors' Hugging Face names in filters
 }
 
 // ModelsQuery is the query for a `models:` config: the layer index comes
@@ -465,7 +466,7 @@ func (c *Config) Resolve(q TensorQuery) (Resolved, error) {
 	}
 	for _, d := range c.Method.Params() {
 		if !d.PerModel {
-			v, ok := first(q.Name, t, sl.params[d.Name], c.params[d.Name])
+			v, ok := first(q.Name, HFName(q.Arch, q.Name), t, sl.params[d.Name], c.params[d.Name])
 			if err := c.store(r.Global, d, v, ok, c.methodLine, "", q.Name); err != nil {
 				return r, err
 			}
@@ -476,7 +477,7 @@ func (c *Config) Resolve(q TensorQuery) (Resolved, error) {
 			if q.Sources != nil {
 				name = q.Sources[i]
 			}
-			v, ok := first(name, t, src.params[d.Name], sl.params[d.Name], c.params[d.Name])
+			v, ok := first(name, HFName(q.Arch, name), t, src.params[d.Name], sl.params[d.Name], c.params[d.Name])
 			if !ok && i == sl.Base && c.Method.Base() != BaseUnused {
 				continue // the base needs no weight or density
 			}
@@ -489,12 +490,12 @@ func (c *Config) Resolve(q TensorQuery) (Resolved, error) {
 }
 
 // first returns the value of the first setting that has one for the tensor.
-func first(name string, t float64, ss ...*setting) (Value, bool) {
+func first(name, hf string, t float64, ss ...*setting) (Value, bool) {
 	for _, s := range ss {
 		if s == nil {
 			continue
 		}
-		if v, ok := s.lookup(name, t); ok {
+		if v, ok := s.lookup(name, hf, t); ok {
 			return v, true
 		}
 	}

@@ -278,6 +278,7 @@ func (p *Plan) modelsTensors() ([]outTensor, error) {
 	var outs []outTensor
 	for _, t := range p.Ref.Model.Tensors {
 		o := outTensor{q: p.Config.ModelsQuery(t.Name, n), refSrc: sliceRef(sl)}
+		o.q.Arch = architecture(p.Ref.Model)
 		for _, src := range sl.Sources {
 			o.sources = append(o.sources, p.input(src.Model).Model.Tensor(t.Name))
 		}
@@ -346,7 +347,8 @@ func (p *Plan) sliceTensors() ([]outTensor, error) {
 // of each source.
 func (p *Plan) sliceTensor(si int, name string, idx int, suffix *string) (outTensor, error) {
 	sl := &p.Config.Slices[si]
-	o := outTensor{q: TensorQuery{Slice: si, Name: name, Layer: idx, NumLayers: sl.Sources[0].Layers()}, refSrc: sliceRef(sl)}
+	o := outTensor{q: TensorQuery{Slice: si, Name: name, Layer: idx, NumLayers: sl.Sources[0].Layers(),
+		Arch: architecture(p.Ref.Model)}, refSrc: sliceRef(sl)}
 	for _, src := range sl.Sources {
 		srcName := name
 		if suffix != nil {
