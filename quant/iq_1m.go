@@ -32,15 +32,6 @@ func iq1mShiftLevels(s int8, k int) *[3]float32 {
 	return &iq1XM
 }
 
-// iq1mWeights fills the weights of one 16-element sub-block.
-func iq1mWeights(w, xb, qw []float32, sigma2 float32) {
-	if qw != nil {
-		imatrixWeights(w, qw, xb, sigma2)
-	} else {
-		squareWeights(w, xb)
-	}
-}
-
 // iq1mBlock quantizes one super-block into y (56 bytes: qs[32] low index
 // bytes, qh[16] = per group 3 high index bits and a shift bit, scales[8] =
 // four uint16 of 4×3-bit scales with the fp16 super-scale in the top
@@ -63,15 +54,8 @@ func iq1mBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	sigma2 := float32(2 * sumSquares(xbl) / QK_K)
 	for ib := 0; ib < QK_K/bs; ib++ {
 		xb := xbl[bs*ib : bs*ib+bs]
-		var qw []float32
-		if qwbl != nil {
-			qw = qwbl[bs*ib : bs*ib+bs]
-		}
-		iq1mWeights(weight[:], xb, qw, sigma2)
-		max := fabsf(xb[0])
-		for _, v := range xb[1:] {
-			max = cMax(max, fabsf(v))
-		}
+		iqWeights(weight[:], xb, imatrixPart(qwbl, bs*ib, bs), sigma2)
+		max := absMaxC(xb)
 		if max < groupMaxEpsIQ1M {
 			scales[ib], shifts[ib] = 0, 0
 			continue
@@ -126,11 +110,7 @@ func iq1mBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 		sc[ib/4] |= uint16(l) << (3 * (ib % 4))
 		qh[ib] |= masks[shifts[ib]]
 		xb := xbl[bs*ib : bs*ib+bs]
-		var qw []float32
-		if qwbl != nil {
-			qw = qwbl[bs*ib : bs*ib+bs]
-		}
-		iq1mWeights(weight[:], xb, qw, sigma2)
+		iqWeights(weight[:], xb, imatrixPart(qwbl, bs*ib, bs), sigma2)
 		mult := float32(2*int32(l) + 1)
 		for k := 0; k < bs/8; k++ {
 			xx := iq1mShiftLevels(shifts[ib], k)

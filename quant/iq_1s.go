@@ -111,10 +111,7 @@ func iq1sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	for ib := 0; ib < QK_K/bs; ib++ {
 		xb := xbl[bs*ib : bs*ib+bs]
 		imatrixWeights(weight[:], qwbl[bs*ib:bs*ib+bs], xb, sigma2)
-		max := fabsf(xb[0])
-		for _, v := range xb[1:] {
-			max = cMax(max, fabsf(v))
-		}
+		max := absMaxC(xb)
 		if max < groupMaxEpsIQ1S {
 			scales[ib], shifts[ib] = 0, 1
 			continue
@@ -169,7 +166,7 @@ func iq1sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	}
 	if maxScale != 0 {
 		d := maxScale / 15
-		putF16(y, d*1.125)
+		putHalf(y, d*1.125)
 		id := 1 / d
 		for ib := range scales {
 			l := uint16(subScaleCode(id, scales[ib], 7))

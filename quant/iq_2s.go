@@ -60,7 +60,7 @@ func iq2sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 		return
 	}
 	d := maxScale / 31
-	putF16(y, d*0.9875)
+	putHalf(y, d*0.9875)
 	id := 1 / d
 	for ib := 0; ib < QK_K/16; ib++ {
 		sc[ib/2] |= subScaleCode(id, scales[ib], 15) << (4 * (ib % 2))

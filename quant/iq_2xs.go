@@ -48,7 +48,7 @@ func iq2xsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 		return
 	}
 	d := maxScale / 31
-	putF16(y, d)
+	putHalf(y, d)
 	id := 1 / d
 	for ib := 0; ib < QK_K/16; ib++ {
 		y[66+ib/2] |= subScaleCode(id, scales[ib], 15) << (4 * (ib % 2))

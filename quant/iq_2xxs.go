@@ -62,7 +62,7 @@ func iq2xxsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 		return
 	}
 	d := maxScale / 31
-	putF16(y, d)
+	putHalf(y, d)
 	id := 1 / d
 	for ib := 0; ib < QK_K/32; ib++ {
 		q2[2*ib+1] |= uint32(subScaleCode(id, scales[ib], 15)) << 28

@@ -38,11 +38,7 @@ func iq3sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	for ib := 0; ib < QK_K/bs; ib++ {
 		xb := xbl[bs*ib : bs*ib+bs]
 		s := iqSub{g: g, n: bs, maxL: kMaxQ - 1}
-		if qwbl != nil {
-			imatrixWeights(s.weight[:bs], qwbl[bs*ib:bs*ib+bs], xb, sigma2)
-		} else {
-			squareWeights(s.weight[:bs], xb)
-		}
+		iqWeights(s.weight[:bs], xb, imatrixPart(qwbl, bs*ib, bs), sigma2)
 		s.allSigns(xb, blockSigns[:])
 		max := maxOf(s.xval[:bs])
 		if max == 0 {
@@ -71,7 +67,7 @@ func iq3sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 		return
 	}
 	d := maxScale / 31
-	putF16(y, d*1.033)
+	putHalf(y, d*1.033)
 	id := 1 / d
 	for ib := 0; ib < QK_K/bs; ib += 2 {
 		sc[ib/2] = subScaleCode(id, scales[ib], 15) | subScaleCode(id, scales[ib+1], 15)<<4

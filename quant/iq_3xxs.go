@@ -35,11 +35,7 @@ func iq3xxsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 	for ib := 0; ib < QK_K/32; ib++ {
 		xb := xbl[32*ib : 32*ib+32]
 		s := iqSub{g: g, n: 32, maxL: kMaxQ - 1}
-		if qwbl != nil {
-			imatrixWeights(s.weight[:], qwbl[32*ib:32*ib+32], xb, sigma2)
-		} else {
-			squareWeights(s.weight[:], xb)
-		}
+		iqWeights(s.weight[:], xb, imatrixPart(qwbl, 32*ib, 32), sigma2)
 		s.evenSigns(xb, blockSigns[:])
 		max := maxOf(s.xval[:])
 		if max < groupMaxEpsIQ3XXS {
@@ -60,7 +56,7 @@ func iq3xxsBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 		return
 	}
 	d := maxScale / 31
-	putF16(y, d*1.0125)
+	putHalf(y, d*1.0125)
 	id := 1 / d
 	for ib := 0; ib < QK_K/32; ib++ {
 		scalesAndSigns[ib] |= uint32(subScaleCode(id, scales[ib], 15)) << 28

@@ -1,9 +1,6 @@
 package quant
 
-import (
-	"encoding/binary"
-	"math"
-)
+import "math"
 
 // Helpers shared by the IQ1/IQ2/IQ3 quantizers. All float32 arithmetic is
 // in ggml's C order; every product that is then added is rounded on its own
@@ -43,6 +40,7 @@ func sumSquares(x []float32) float32 {
 // imatrixWeights fills w[i] = qw[i]·sqrt(sigma2 + x[i]²), the weights every
 // IQ quantizer derives from importance weights.
 func imatrixWeights(w, qw, x []float32, sigma2 float32) {
+	qw, x = qw[:len(w)], x[:len(w)]
 	for i := range w {
 		w[i] = qw[i] * sqrt32(sigma2+float32(x[i]*x[i]))
 	}
@@ -50,9 +48,29 @@ func imatrixWeights(w, qw, x []float32, sigma2 float32) {
 
 // squareWeights fills w[i] = x[i]², the weights without an imatrix.
 func squareWeights(w, x []float32) {
+	x = x[:len(w)]
 	for i := range w {
 		w[i] = x[i] * x[i]
 	}
+}
+
+// iqWeights fills the weights of one block of x: qw·sqrt(sigma2 + x²)
+// with importance weights, x² without (qw nil), as the IQ1_M, IQ3 and IQ4
+// quantizers weight.
+func iqWeights(w, x, qw []float32, sigma2 float32) {
+	if qw == nil {
+		squareWeights(w, x)
+		return
+	}
+	imatrixWeights(w, qw, x, sigma2)
+}
+
+// imatrixPart is imatrix[off : off+n], or nil without an imatrix.
+func imatrixPart(imatrix []float32, off, n int) []float32 {
+	if imatrix == nil {
+		return nil
+	}
+	return imatrix[off : off+n]
 }
 
 // sqrtAll fills dst[i] = sqrt(src[i]) (ggml's waux).
@@ -241,8 +259,6 @@ func subScaleCode(id, scale float32, maxL int32) uint8 {
 	return uint8(clampInt(nearestInt(float32(0.5*(float32(id*scale)-1))), 0, maxL))
 }
 
-func putF16(b []byte, f float32) { binary.LittleEndian.PutUint16(b, FP32ToFP16(f)) }
-
 // forEachSuperBlock runs block on every 256-element super-block of every
 // row, with its output bytes and its slice of the importance weights (nil
 // without an imatrix; the same weights apply to every row).
@@ -252,10 +268,7 @@ func forEachSuperBlock(t Type, dst []byte, src []float32, nPerRow int, imatrix [
 	nb := nPerRow / QK_K
 	for r := 0; r < len(src)/nPerRow; r++ {
 		for ibl := 0; ibl < nb; ibl++ {
-			var qw []float32
-			if imatrix != nil {
-				qw = imatrix[QK_K*ibl : QK_K*(ibl+1)]
-			}
+			qw := imatrixPart(imatrix, QK_K*ibl, QK_K)
 			x := src[r*nPerRow+QK_K*ibl : r*nPerRow+QK_K*(ibl+1)]
 			off := (r*nb + ibl) * bs
 			block(dst[off:off+bs], x, qw)

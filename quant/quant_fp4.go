@@ -74,12 +74,7 @@ func quantMXFP4(dst []byte, src []float32, _ int, _ []float32) {
 	for ; len(src) >= 32; src, dst = src[32:], dst[17:] {
 		x := (*[32]float32)(src)
 		b := (*[17]byte)(dst)
-		var amax float32
-		for _, v := range x {
-			if a := fabsf(v); amax < a {
-				amax = a
-			}
-		}
+		_, amax := qxMaxAbs(x[:])
 		e := mxfp4Exponent(amax)
 		lv := newFP4Levels(e8m0Half(e))
 		b[0] = e
@@ -133,12 +128,7 @@ func quantNVFP4(dst []byte, src []float32, _ int, _ []float32) {
 		b := (*[36]byte)(dst)
 		for s := 0; s < 4; s++ {
 			x := (*[16]float32)(src[16*s:])
-			var amax float32
-			for _, v := range x {
-				if a := fabsf(v); amax < a {
-					amax = a
-				}
-			}
+			_, amax := qxMaxAbs(x[:])
 			ue := fp32ToUE4M3(amax / 6)
 			b[s] = ue
 			lv := newFP4Levels(ue4m3Table[ue])

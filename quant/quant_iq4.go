@@ -1,9 +1,6 @@
 package quant
 
-import (
-	"encoding/binary"
-	"math"
-)
+import "encoding/binary"
 
 // IQ4_NL and IQ4_XS quantizers: ggml's quantize_iq4_nl / quantize_iq4_xs,
 // both built on quantize_row_iq4_nl_impl with ntry = 7 (the path
@@ -79,12 +76,7 @@ func iq4Sums(x, w *[32]float32, id float32) (sumqx, sumq2 float32) {
 // least-squares scale with the best Σwqx²/Σwq². Blocks whose largest
 // |x| is below GROUP_MAX_EPS get 0.
 func iq4BlockScale(x, w *[32]float32) float32 {
-	var amax, maxv float32
-	for _, v := range x {
-		if a := fabsf(v); a > amax {
-			amax, maxv = a, v
-		}
-	}
+	maxv, amax := qxMaxAbs(x[:])
 	if amax < groupMaxEps {
 		return 0
 	}
@@ -107,28 +99,9 @@ func iq4BlockScale(x, w *[32]float32) float32 {
 	return d
 }
 
-// iq4Weights fills w for one block: qw·sqrt(sigma2 + x²) with an
-// importance matrix, x² without.
-func iq4Weights(w, x *[32]float32, qw []float32, sigma2 float32) {
-	if qw == nil {
-		for j, v := range x {
-			w[j] = v * v
-		}
-		return
-	}
-	qw = qw[:32]
-	for j, v := range x {
-		w[j] = qw[j] * float32(math.Sqrt(float64(sigma2+float32(v*v))))
-	}
-}
-
 // iq4Sigma2 is 2·Σx²/n over a super-block.
 func iq4Sigma2(x []float32) float32 {
-	var s float32
-	for _, v := range x {
-		s += float32(v * v)
-	}
-	return float32(s * (2 / float32(len(x)))) // rounded before sigma2 + x² (no FMA)
+	return float32(sumSquares(x) * (2 / float32(len(x)))) // rounded before sigma2 + x² (no FMA)
 }
 
 // iq4Pack writes the 4-bit level indices of 32 values: low nibbles hold
@@ -146,18 +119,10 @@ func quantIQ4_NL(dst []byte, src []float32, nPerRow int, imatrix []float32) {
 	for col := 0; len(src) >= 32; src, dst, col = src[32:], dst[18:], (col+32)%nPerRow {
 		x := (*[32]float32)(src)
 		b := (*[18]byte)(dst)
-		var qw []float32
-		if imatrix != nil {
-			qw = imatrix[col : col+32]
-		}
-		iq4Weights(&w, x, qw, iq4Sigma2(x[:]))
+		iqWeights(w[:], x[:], imatrixPart(imatrix, col, 32), iq4Sigma2(x[:]))
 		d := iq4BlockScale(x, &w)
 		putHalf(b[0:], d)
-		var id float32
-		if d != 0 {
-			id = 1 / d
-		}
-		iq4Pack((*[16]byte)(b[2:]), x, id)
+		iq4Pack((*[16]byte)(b[2:]), x, invOrZero(d))
 	}
 }
 
@@ -172,35 +137,20 @@ func quantIQ4_XS(dst []byte, src []float32, nPerRow int, imatrix []float32) {
 		x := (*[QK_K]float32)(src)
 		b := (*[136]byte)(dst)
 		sigma2 := iq4Sigma2(x[:])
-		var maxScale, amaxScale float32
 		for ib := range scales {
 			xb := (*[32]float32)(x[32*ib:])
-			var qw []float32
-			if imatrix != nil {
-				qw = imatrix[col+32*ib : col+32*ib+32]
-			}
-			iq4Weights(&w, xb, qw, sigma2)
+			iqWeights(w[:], xb[:], imatrixPart(imatrix, col+32*ib, 32), sigma2)
 			scales[ib] = iq4BlockScale(xb, &w)
-			if a := fabsf(scales[ib]); a > amaxScale {
-				amaxScale, maxScale = a, scales[ib]
-			}
 		}
+		maxScale, _ := qxMaxAbs(scales[:])
 		d := -maxScale / 32
 		putHalf(b[0:], d)
-		var id float32
-		if d != 0 {
-			id = 1 / d
-		}
+		id := invOrZero(d)
 		var sh uint16
 		clear(b[4:8])
 		for ib, s := range scales {
 			l := min(max(nearestInt(float32(id*s)), -32), 31)
-			dl := d * float32(l)
-			var idl float32
-			if dl != 0 {
-				idl = 1 / dl
-			}
-			iq4Pack((*[16]byte)(b[8+16*ib:]), (*[32]float32)(x[32*ib:]), idl)
+			iq4Pack((*[16]byte)(b[8+16*ib:]), (*[32]float32)(x[32*ib:]), invOrZero(d*float32(l)))
 			l += 32
 			b[4+ib/2] |= byte(l&0xf) << (4 * (ib % 2))
 			sh |= uint16(l>>4) << (2 * ib)

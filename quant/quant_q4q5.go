@@ -42,9 +42,7 @@ func quantizeLegacy(t Type, ref func(y []byte, x []float32), weighted legacyWeig
 			for b := 0; b < nPerRow/qkLegacy; b++ {
 				xb := x[b*qkLegacy : (b+1)*qkLegacy]
 				qw := imatrix[b*qkLegacy : (b+1)*qkLegacy]
-				for j, v := range xb {
-					w[j] = qw[j] * qxSqrt(sigma2+float32(v*v))
-				}
+				imatrixWeights(w[:], qw, xb, sigma2)
 				weighted(y[b*ts:(b+1)*ts], xb, w[:])
 			}
 		}
@@ -52,27 +50,9 @@ func quantizeLegacy(t Type, ref func(y []byte, x []float32), weighted legacyWeig
 }
 
 // lgRowSigma2 is the mean square of a whole row, summed in order.
-func lgRowSigma2(x []float32) float32 {
-	var s float32
-	for _, v := range x {
-		s += float32(v * v)
-	}
-	return s / float32(len(x))
-}
+func lgRowSigma2(x []float32) float32 { return sumSquares(x) / float32(len(x)) }
 
 func kqPutF16(b []byte, f float32) { binary.LittleEndian.PutUint16(b, FP32ToFP16(f)) }
-
-// lgAbsMax returns the value of largest magnitude (the first one on
-// ties), as the Q4_0/Q5_0 rules pick it.
-func lgAbsMax(x []float32) float32 {
-	var amax, maxv float32
-	for _, v := range x {
-		if amax < fabsf(v) {
-			amax, maxv = fabsf(v), v
-		}
-	}
-	return maxv
-}
 
 // lgMinMax is the block min and max starting from ±FLT_MAX.
 func lgMinMax(x []float32) (lo, hi float32) {
@@ -86,13 +66,6 @@ func lgMinMax(x []float32) (lo, hi float32) {
 		}
 	}
 	return lo, hi
-}
-
-func lgInverse(d float32) float32 {
-	if d != 0 {
-		return 1 / d
-	}
-	return 0
 }
 
 // lgPackNibbles stores q[j] | q[j+16]<<4 for the 16 bytes of a 32-block.
@@ -114,8 +87,9 @@ func lgPackQ5(qh, qs []byte, q *[qkLegacy]uint8) {
 
 func quantBlockQ4_0(y []byte, x []float32) {
 	x = x[:qkLegacy]
-	d := lgAbsMax(x) / -8
-	id := lgInverse(d)
+	maxv, _ := qxMaxAbs(x)
+	d := maxv / -8
+	id := invOrZero(d)
 	kqPutF16(y[0:2], d)
 	var q [qkLegacy]uint8
 	for j, v := range x {
@@ -127,8 +101,9 @@ func quantBlockQ4_0(y []byte, x []float32) {
 
 func quantBlockQ5_0(y []byte, x []float32) {
 	x = x[:qkLegacy]
-	d := lgAbsMax(x) / -16
-	id := lgInverse(d)
+	maxv, _ := qxMaxAbs(x)
+	d := maxv / -16
+	id := invOrZero(d)
 	kqPutF16(y[0:2], d)
 	var q [qkLegacy]uint8
 	for j, v := range x {
@@ -141,7 +116,7 @@ func quantBlockQ4_1(y []byte, x []float32) {
 	x = x[:qkLegacy]
 	lo, hi := lgMinMax(x)
 	d := (hi - lo) / 15
-	id := lgInverse(d)
+	id := invOrZero(d)
 	kqPutF16(y[0:2], d)
 	kqPutF16(y[2:4], lo)
 	var q [qkLegacy]uint8
@@ -155,7 +130,7 @@ func quantBlockQ5_1(y []byte, x []float32) {
 	x = x[:qkLegacy]
 	lo, hi := lgMinMax(x)
 	d := (hi - lo) / 31
-	id := lgInverse(d)
+	id := invOrZero(d)
 	kqPutF16(y[0:2], d)
 	kqPutF16(y[2:4], lo)
 	var q [qkLegacy]uint8

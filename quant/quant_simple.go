@@ -42,8 +42,17 @@ func putHalf(b []byte, v float32) {
 	binary.LittleEndian.PutUint16(b, FP32ToFP16(v))
 }
 
+// invOrZero is 1/d, or 0 for d == 0 (ggml's id = d ? 1.0f/d : 0.0f).
+func invOrZero(d float32) float32 {
+	if d != 0 {
+		return 1 / d
+	}
+	return 0
+}
+
 // absMaxC is the running max of |x| written as C's MAX(amax, fabsf(v)),
-// i.e. amax > a ? amax : a (a NaN can enter, as in C).
+// i.e. amax > a ? amax : a (a NaN can enter, as in C). Where ggml instead
+// writes if (ax > amax), NaN never enters: that is qxMaxAbs.
 func absMaxC(x []float32) float32 {
 	var amax float32
 	for _, v := range x {
@@ -96,10 +105,7 @@ func quantQ8_0(dst []byte, src []float32, _ int, _ []float32) {
 		x := (*[32]float32)(src)
 		b := (*[34]byte)(dst)
 		d := absMaxC(x[:]) / 127
-		var id float32
-		if d != 0 {
-			id = 1 / d
-		}
+		id := invOrZero(d)
 		putHalf(b[0:], d)
 		for j, v := range x {
 			b[2+j] = byte(cRoundToInt(v * id))
@@ -114,10 +120,7 @@ func quantQ8_1(dst []byte, src []float32, _ int, _ []float32) {
 		x := (*[32]float32)(src)
 		b := (*[36]byte)(dst)
 		d := absMaxC(x[:]) / 127
-		var id float32
-		if d != 0 {
-			id = 1 / d
-		}
+		id := invOrZero(d)
 		putHalf(b[0:], d)
 		var sum int32
 		for j, v := range x {
@@ -156,16 +159,8 @@ func quantQ2_0(dst []byte, src []float32, _ int, _ []float32) {
 	for ; len(src) >= 64; src, dst = src[64:], dst[18:] {
 		x := (*[64]float32)(src)
 		b := (*[18]byte)(dst)
-		var amax float32
-		for _, v := range x {
-			if a := fabsf(v); a > amax {
-				amax = a
-			}
-		}
-		var id float32
-		if amax > 0 {
-			id = 1 / amax
-		}
+		_, amax := qxMaxAbs(x[:]) // never NaN, so amax > 0 is amax != 0
+		id := invOrZero(amax)
 		putHalf(b[0:], amax)
 		for j := 0; j < 16; j++ {
 			var q byte
@@ -195,10 +190,7 @@ func quantTQ1_0(dst []byte, src []float32, _ int, _ []float32) {
 		x := (*[QK_K]float32)(src)
 		b := (*[54]byte)(dst)
 		d := absMaxC(x[:])
-		var id float32
-		if d != 0 {
-			id = 1 / d
-		}
+		id := invOrZero(d)
 		putHalf(b[52:], d)
 		for m := 0; m < 32; m++ {
 			var q uint8
@@ -231,10 +223,7 @@ func quantTQ2_0(dst []byte, src []float32, _ int, _ []float32) {
 		x := (*[QK_K]float32)(src)
 		b := (*[66]byte)(dst)
 		d := absMaxC(x[:])
-		var id float32
-		if d != 0 {
-			id = 1 / d
-		}
+		id := invOrZero(d)
 		putHalf(b[64:], d)
 		for c := 0; c < 2; c++ {
 			for m := 0; m < 32; m++ {
