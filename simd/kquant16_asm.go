@@ -1,10 +1,9 @@
-//go:build !purego
+//go:build (amd64 || arm64) && !purego
 
 package simd
 
-// qkxSearch16 runs the AVX2 kernel of QKXSearch8 twice, on sub-blocks 0-7
-// and 8-15, with 16 values per lane (qkxState.n). Only the amd64 kernel
-// reads n; arm64 runs the generic code (kquant16_other.go).
+// qkxSearch16 runs the kernel of QKXSearch8 (AVX2 or NEON) twice, on
+// sub-blocks 0-7 and 8-15, with 16 values per lane (qkxState.n).
 func qkxSearch16Fast() bool { return useAsm }
 
 func qkxSearch16(x, w []float32, L []uint8, p QKXParams, scales, mins *[16]float32) {

@@ -3,7 +3,8 @@
 #include "textflag.h"
 
 // make_qkx2_quants / make_qkx3_quants on 8 sub-blocks at once, one per
-// lane (two NEON registers per 8-lane vector), each lane in ggml's
+// lane (two NEON registers per 8-lane vector), of qkxState.n values each
+// (32, or 16 for Q2_K's sub-blocks), each lane in ggml's
 // sequential order: the same algorithm, state layout (qkxState) and
 // operand order as kquant_amd64.s; see qkxScalar in kquant.go. Float and
 // min/max instructions the Go assembler lacks are WORDs with the
@@ -25,6 +26,7 @@ TEXT ·qkxSearch8Asm(SB), NOSPLIT|NOFRAME, $0-8
 	MOVW  $0x7fffffff, R6
 	VDUP  R6, V26.S4
 	MOVWU 5392(R8), R10
+	MOVWU 5400(R8), R13 // values per lane: 32, or 16 (Q2_K)
 	// min, max, sum_w, sum_x in element order
 	ADD    $0, R8, R11
 	VLD1   (R11), [V0.S4, V1.S4]
@@ -35,7 +37,7 @@ TEXT ·qkxSearch8Asm(SB), NOSPLIT|NOFRAME, $0-8
 	WORD   $0x6e20dc86 // fmul v6.4s, v4.4s, v0.4s
 	WORD   $0x6e21dca7 // fmul v7.4s, v5.4s, v1.4s
 	ADD    $32, R8, R5
-	MOVD   $31, R4
+	SUB    $1, R13, R4
 
 stats:
 	ADD    $0, R5, R11
@@ -101,7 +103,7 @@ qkx2:
 	VEOR   V16.B16, V16.B16, V16.B16
 	VEOR   V17.B16, V17.B16, V17.B16
 	MOVD   R8, R5
-	MOVD   $32, R4
+	MOVD   R13, R4
 
 first:
 	ADD    $0, R5, R11
@@ -180,7 +182,7 @@ trial:
 	VEOR   V7.B16, V7.B16, V7.B16
 	// sum_l V2/V3, sum_l2 V4/V5, sum_xl V6/V7
 	MOVD   R8, R5
-	MOVD   $32, R4
+	MOVD   R13, R4
 
 sums:
 	ADD    $2048, R5, R11
@@ -271,7 +273,7 @@ sums:
 	VEOR   V2.B16, V2.B16, V2.B16
 	VEOR   V3.B16, V3.B16, V3.B16
 	MOVD   R8, R5
-	MOVD   $32, R4
+	MOVD   R13, R4
 
 error:
 	ADD    $4096, R5, R11
@@ -338,7 +340,7 @@ err2:
 	ADD    $5312, R8, R11
 	VST1   [V2.S4, V3.S4], (R11)
 	MOVD   R8, R5
-	MOVD   $32, R4
+	MOVD   R13, R4
 
 accept:
 	ADD    $3072, R5, R11
@@ -375,7 +377,7 @@ finish:
 	ADD    $5248, R8, R11
 	VST1   [V2.S4, V3.S4], (R11)
 	MOVD   R8, R5
-	MOVD   $32, R4
+	MOVD   R13, R4
 
 zero:
 	ADD    $3072, R5, R11
