@@ -74,26 +74,8 @@ func iq1mBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 			scale = -scale
 			bestK = 3 - bestK
 		}
-		allOnGrid := true
-		for k := 0; k < bs/8; k++ {
-			xx := iq1mShiftLevels(int8(bestK), k)
-			gi, nb := g.lookup(groupCode(L[8*k:8*k+8], 2))
-			if gi < 0 {
-				allOnGrid = false
-				gi = iq1BestNeighbour(g, nb, xb[8*k:8*k+8], weight[8*k:8*k+8], scale, xx, L[8*k:8*k+8])
-			}
-			index[k] = gi
-		}
-		if !allOnGrid {
-			var sumqx, sumq2 float32
-			for k := 0; k < bs/8; k++ {
-				xx := iq1mShiftLevels(int8(bestK), k)
-				iq1GroupSums(g, index[k], xx, weight[8*k:8*k+8], xb[8*k:8*k+8], &sumqx, &sumq2)
-			}
-			if sumqx > 0 && sumq2 > 0 {
-				scale = sumqx / sumq2
-			}
-		}
+		xx := [4]*[3]float32{iq1mShiftLevels(int8(bestK), 0), iq1mShiftLevels(int8(bestK), 1)}
+		scale = iq1MapGroups(g, xb, weight[:], L[:], xx, scale, index[:])
 		qs[2*ib], qs[2*ib+1] = uint8(index[0]), uint8(index[1])
 		qh[ib] = uint8(index[0]>>8) | uint8(index[1]>>8)<<4
 		scales[ib], shifts[ib] = scale, int8(bestK)

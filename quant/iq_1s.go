@@ -80,6 +80,35 @@ func iq1BestNeighbour(g *iqGrid, nb []uint16, xb, w []float32, scale float32, xx
 	return gi
 }
 
+// iq1MapGroups puts each 8-group of the sub-block xb on the grid: its
+// levels L when they are a grid point, else the neighbour nearest at scale
+// with the group's level values xx[k]. The grid indices go to index. When a
+// group had to move, it returns the least-squares scale of the new points
+// if that is positive, else scale. IQ1_S uses one set of level values for
+// the sub-block, IQ1_M one per group.
+func iq1MapGroups(g *iqGrid, xb, w []float32, L []uint8, xx [4]*[3]float32, scale float32, index []int) float32 {
+	allOnGrid := true
+	for k := range index {
+		gi, nb := g.lookup(groupCode(L[8*k:8*k+8], 2))
+		if gi < 0 {
+			allOnGrid = false
+			gi = iq1BestNeighbour(g, nb, xb[8*k:8*k+8], w[8*k:8*k+8], scale, xx[k], L[8*k:8*k+8])
+		}
+		index[k] = gi
+	}
+	if allOnGrid {
+		return scale
+	}
+	var sumqx, sumq2 float32
+	for k, gi := range index {
+		iq1GroupSums(g, gi, xx[k], w[8*k:8*k+8], xb[8*k:8*k+8], &sumqx, &sumq2)
+	}
+	if sumqx > 0 && sumq2 > 0 {
+		return sumqx / sumq2
+	}
+	return scale
+}
+
 // iq1GroupSums adds Σ w·q·x and Σ w·q·q of grid point gi with level values xx.
 func iq1GroupSums(g *iqGrid, gi int, xx *[3]float32, w, xb []float32, sumqx, sumq2 *float32) {
 	for j, p := range g.point(gi) {
@@ -137,24 +166,7 @@ func iq1sBlock(g *iqGrid, y []byte, xbl, qwbl []float32) {
 		if bestShift != 1 {
 			xx = &iq1XM
 		}
-		allOnGrid := true
-		for k := 0; k < bs/8; k++ {
-			gi, nb := g.lookup(groupCode(L[8*k:8*k+8], 2))
-			if gi < 0 {
-				allOnGrid = false
-				gi = iq1BestNeighbour(g, nb, xb[8*k:8*k+8], weight[8*k:8*k+8], scale, xx, L[8*k:8*k+8])
-			}
-			index[k] = gi
-		}
-		if !allOnGrid {
-			var sumqx, sumq2 float32
-			for k := 0; k < bs/8; k++ {
-				iq1GroupSums(g, index[k], xx, weight[8*k:8*k+8], xb[8*k:8*k+8], &sumqx, &sumq2)
-			}
-			if sumqx > 0 && sumq2 > 0 {
-				scale = sumqx / sumq2
-			}
-		}
+		scale = iq1MapGroups(g, xb, weight[:], L[:], [4]*[3]float32{xx, xx, xx, xx}, scale, index[:])
 		h := uint16(0)
 		for k := 0; k < bs/8; k++ {
 			qs[(bs/8)*ib+k] = uint8(index[k])
