@@ -182,13 +182,30 @@ func TestQ3Search16x2(t *testing.T) {
 	forEachImpl(t, func(t *testing.T) {
 		for _, nmax := range []int{4, 2, 8, 32} {
 			for trial := 0; trial < 300; trial++ {
-				x0, x1 := q3Input(r), q3Input(r)
-				if trial%7 == 0 {
+				off := trial % 8 // unaligned slices
+				x0 := append(make([]float32, off), q3Input(r)...)[off:]
+				x1 := append(make([]float32, 7-off), q3Input(r)...)[7-off:]
+				switch trial % 7 {
+				case 0:
 					clear(x1) // all lanes inactive in one block
+				case 3:
+					clear(x0)
+				case 5:
+					copy(x1, x0) // the same block twice
 				}
 				var g0, g1, w0, w1 [16]float32
-				gL0, gL1, wL0, wL1 := make([]int8, 256), make([]int8, 256), make([]int8, 256), make([]int8, 256)
+				buf := make([]int8, 2*256+32)
+				for i := range buf {
+					buf[i] = 0x55 // levels must be written, nothing around them
+				}
+				gL0, gL1 := buf[off:off+256], buf[256+16+off:256+16+off+256]
+				wL0, wL1 := make([]int8, 256), make([]int8, 256)
 				Q3Search16x2(x0, x1, gL0, gL1, nmax, &g0, &g1)
+				for i, v := range buf {
+					if (i < off || i >= off+256) && (i < 256+16+off || i >= 256+16+off+256) && v != 0x55 {
+						t.Fatalf("byte %d outside the levels written", i)
+					}
+				}
 				q3Search16Generic(x0, wL0, nmax, &w0)
 				q3Search16Generic(x1, wL1, nmax, &w1)
 				for j := range 16 {
