@@ -117,8 +117,9 @@ func quantizeQ3KPairs(dst []byte, src []float32, nPerRow int, imatrix []float32)
 	}
 }
 
-// affine16 takes simd's search only where it is vectorized (amd64 with
-// AVX2); on arm64 the portable loops are faster than simd's scalar twin.
+// affine16 takes simd's search only where it is vectorized (AVX2 on amd64,
+// NEON on arm64); elsewhere the portable loops are faster than simd's
+// scalar twin.
 func (s kSearch) affine16(x, w []float32, L []uint8, p qkxParams, scales, mins *[16]float32) {
 	if s.simd && simd.QKXSearch16Accelerated() {
 		simd.QKXSearch16(x, w, L, simd.QKXParams(p), scales, mins)

@@ -44,8 +44,8 @@ func QKXSearch16(x, w []float32, L []uint8, p QKXParams, scales, mins *[16]float
 }
 
 // QKXSearch16Accelerated reports whether QKXSearch16 runs a vector kernel
-// (AVX2 on amd64). Elsewhere it runs its scalar twin, which is no faster
-// than a caller's own portable search.
+// (AVX2 on amd64, NEON on arm64). Elsewhere it runs its scalar twin, which
+// is no faster than a caller's own portable search.
 func QKXSearch16Accelerated() bool { return qkxSearch16Fast() }
 
 func qkxSearch16Generic(x, w []float32, L []uint8, p QKXParams, scales, mins *[16]float32) {

@@ -86,8 +86,8 @@ func q3Scalar(x []float32, L []int8, nmax int32) float32 {
 	return 0
 }
 
-// Q3Search16x2 is Q3Search16 on two super-blocks (faster than two calls
-// on amd64, where the two interleave).
+// Q3Search16x2 is Q3Search16 on two super-blocks (on amd64 and arm64 the
+// two interleave, which fills the latency of each one's dependency chain).
 func Q3Search16x2(x0, x1 []float32, L0, L1 []int8, nmax int, scales0, scales1 *[16]float32) {
 	if len(x0) != 256 || len(L0) != 256 || len(x1) != 256 || len(L1) != 256 {
 		panic("simd: Q3Search16x2: x and L must hold 256 values")

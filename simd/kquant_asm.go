@@ -17,7 +17,7 @@ type qkxState struct {
 	// parameters
 	nmax, rmin, rdelta float32
 	nstep, useMad, v3  int32
-	n                  int32 // values per sub-block: 32, or 16 (amd64 only, see kquant16_amd64.go)
+	n                  int32 // values per sub-block: 32, or 16 (Q2_K, see kquant16_asm.go)
 }
 
 // qkxSearch8Asm runs the whole search on s (AVX2 or NEON).
