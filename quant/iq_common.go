@@ -6,9 +6,6 @@ import "math"
 // in ggml's C order; every product that is then added is rounded on its own
 // (float32(a*b)) so no platform fuses it into an FMA.
 
-// sqrt32 is C sqrtf (the float64 square root rounds to the same float32).
-func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
-
 // cMax is ggml's MAX(a, b) macro: a > b ? a : b (so NaN handling matches).
 func cMax(a, b float32) float32 {
 	if a > b {
@@ -42,7 +39,7 @@ func sumSquares(x []float32) float32 {
 func imatrixWeights(w, qw, x []float32, sigma2 float32) {
 	qw, x = qw[:len(w)], x[:len(w)]
 	for i := range w {
-		w[i] = qw[i] * sqrt32(sigma2+float32(x[i]*x[i]))
+		w[i] = qw[i] * qxSqrt(sigma2+float32(x[i]*x[i]))
 	}
 }
 
@@ -76,7 +73,7 @@ func imatrixPart(imatrix []float32, off, n int) []float32 {
 // sqrtAll fills dst[i] = sqrt(src[i]) (ggml's waux).
 func sqrtAll(dst, src []float32) {
 	for i := range dst {
-		dst[i] = sqrt32(src[i])
+		dst[i] = qxSqrt(src[i])
 	}
 }
 

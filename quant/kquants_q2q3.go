@@ -61,8 +61,8 @@ func (s kSearch) blockQ2K(y []byte, x, qw []float32) {
 		var Ls, Lm [16]uint8
 		dm := makeQPQuants(16, 15, scales[:], Ls[:], sw[:])
 		mm := makeQPQuants(16, 15, mins[:], Lm[:], sw[:])
-		kqPutF16(y[80:82], dm)
-		kqPutF16(y[82:84], mm)
+		putHalf(y[80:82], dm)
+		putHalf(y[82:84], mm)
 		for j := range 16 {
 			sc[j] = Ls[j] | Lm[j]<<4
 		}
@@ -88,19 +88,19 @@ func q2KScalesRef(y []byte, scales, mins *[16]float32) {
 		for j := range 16 {
 			sc[j] = uint8(nearestInt(float32(iscale * scales[j])))
 		}
-		kqPutF16(y[80:82], maxScale/15)
+		putHalf(y[80:82], maxScale/15)
 	} else {
 		clear(sc)
-		kqPutF16(y[80:82], 0)
+		putHalf(y[80:82], 0)
 	}
 	if maxMin > 0 {
 		iscale := 15 / maxMin
 		for j := range 16 {
 			sc[j] |= uint8(nearestInt(float32(iscale*mins[j])) << 4)
 		}
-		kqPutF16(y[82:84], maxMin/15)
+		putHalf(y[82:84], maxMin/15)
 	} else {
-		kqPutF16(y[82:84], 0)
+		putHalf(y[82:84], 0)
 	}
 }
 
@@ -163,9 +163,9 @@ func (s kSearch) finishQ3K(y []byte, x, qw []float32, L *[QK_K]int8, scales, sw 
 				l := int8(nearestInt(float32(iscale * s)))
 				q3KPutScale(sc, j, max(-32, min(31, l))+32)
 			}
-			kqPutF16(y[108:110], 1/iscale)
+			putHalf(y[108:110], 1/iscale)
 		} else {
-			kqPutF16(y[108:110], 0)
+			putHalf(y[108:110], 0)
 		}
 	} else {
 		var Ls [16]int8
@@ -173,7 +173,7 @@ func (s kSearch) finishQ3K(y []byte, x, qw []float32, L *[QK_K]int8, scales, sw 
 		for j, l := range Ls {
 			q3KPutScale(sc, j, l)
 		}
-		kqPutF16(y[108:110], dBlock)
+		putHalf(y[108:110], dBlock)
 	}
 	d := kqGetF16(y[108:110])
 	var dl [16]float32

@@ -119,8 +119,8 @@ func affineKScalesRef(y []byte, scales, mins *[8]float32) {
 		lm := min(63, uint8(nearestInt(float32(invMin*mins[j]))))
 		kqPutScaleMin(y[4:16], j, ls, lm)
 	}
-	kqPutF16(y[0:2], maxScale/63)
-	kqPutF16(y[2:4], maxMin/63)
+	putHalf(y[0:2], maxScale/63)
+	putHalf(y[2:4], maxMin/63)
 }
 
 // affineKScalesImpl quantizes the sub-block scales and mins with
@@ -138,8 +138,8 @@ func affineKScalesImpl(y []byte, scales, mins, sw *[8]float32, nmax int) {
 		}
 		kqPutScaleMin(y[4:16], j, ls, lm)
 	}
-	kqPutF16(y[0:2], dBlock)
-	kqPutF16(y[2:4], mBlock)
+	putHalf(y[0:2], dBlock)
+	putHalf(y[2:4], mBlock)
 }
 
 // affineKRequant re-quantizes x with the fp16-rounded scales stored in y.
@@ -226,7 +226,7 @@ func (s kSearch) blockQ6K(y []byte, x, qw []float32) {
 		return
 	}
 	iscale := -128 / maxScale
-	kqPutF16(y[208:210], 1/iscale)
+	putHalf(y[208:210], 1/iscale)
 	sc := y[192:208]
 	for j, v := range scales {
 		sc[j] = uint8(int8(min(127, nearestInt(float32(iscale*v)))))
