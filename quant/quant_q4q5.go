@@ -52,7 +52,6 @@ func quantizeLegacy(t Type, ref func(y []byte, x []float32), weighted legacyWeig
 // lgRowSigma2 is the mean square of a whole row, summed in order.
 func lgRowSigma2(x []float32) float32 { return sumSquares(x) / float32(len(x)) }
 
-
 // lgMinMax is the block min and max starting from ±FLT_MAX.
 func lgMinMax(x []float32) (lo, hi float32) {
 	lo, hi = math.MaxFloat32, -math.MaxFloat32
