@@ -1,9 +1,10 @@
-//go:build !purego
+//go:build (amd64 || arm64) && !purego
 
 package simd
 
-// qxInAsm and qxOutAsm (kquant_t_amd64.s) move a super-block into and out
-// of qxState's transposed layout with vector shuffles.
+// qxInAsm and qxOutAsm move a super-block into and out of qxState's
+// transposed layout (element i of sub-block j at [16*i+j]): AVX2 8x8
+// shuffles in kquant_t_amd64.s, NEON 4x4 transposes in kquant_t_arm64.s.
 
 //go:noescape
 func qxInAsm(s *qxState, x, w *float32, cube int)
@@ -27,14 +28,18 @@ func (s *qxState) load(x, w []float32, cube bool) {
 	qxInAsm(s, &x[0], wp, c)
 }
 
-// store writes the levels l+nmax (0 in inactive lanes) to L and the scales
-// (0 in inactive lanes). nmax is in s.
+// store copies the per-lane scales and the levels l+nmax out of s, with
+// all-zero sub-blocks (inactive lanes) set to scale 0 and levels 0. nmax
+// is in s; s.w and s.aux are scratch.
 func (s *qxState) store(L []int8, _ int, scales *[16]float32) {
 	_ = L[255]
 	qxOutAsm(s, &L[0])
 	*scales = s.scale
 }
 
+// q3Search16x2Asm (kquant6_amd64.s / kquant3x2_arm64.s) runs
+// q3Search16Asm on a and b with their refinement chains interleaved.
+//
 //go:noescape
 func q3Search16x2Asm(a, b *qxState)
 
