@@ -151,7 +151,6 @@ func (p *parser) str(n *yaml.Node, what string) (string, error) {
 // unsupported mergekit keys, with the reason given to the user.
 var unsupportedKeys = map[string]string{
 	"modules":         "multi-module (modules:) configs are not supported; use models: or slices:",
-	"tokenizer":       "building a tokenizer is not supported; the output keeps the base model's vocabulary",
 	"residual_weight": "residual_weight is not supported",
 }
 
@@ -198,6 +197,8 @@ func (p *parser) config(root *yaml.Node) (*Config, error) {
 					err = p.errf(v, "%v", cerr)
 				}
 			}
+		case "tokenizer":
+			err = p.tokenizer(v)
 		case "tokenizer_source":
 			var s string
 			if s, err = p.str(v, key); err == nil && s != "base" {
@@ -235,6 +236,24 @@ func (p *parser) config(root *yaml.Node) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// tokenizer accepts mergekit's tokenizer: block when it asks for what we
+// do anyway, the base model's vocabulary (source: base, no token rules).
+func (p *parser) tokenizer(v *yaml.Node) error {
+	return p.mapping(v, "tokenizer", func(key string, k, v *yaml.Node) error {
+		switch key {
+		case "source":
+			s, err := p.str(v, "tokenizer source")
+			if err == nil && s != "base" {
+				err = p.errf(v, "tokenizer source %q is not supported; only \"base\" (the output keeps the base model's vocabulary)", s)
+			}
+			return err
+		case "tokens", "pad_to_multiple_of":
+			return p.errf(k, "tokenizer %s is not supported: building a vocabulary is not; the output keeps the base model's", key)
+		}
+		return p.errf(k, "unknown key %q in tokenizer", key)
+	})
 }
 
 // modelPath resolves a model reference against the config's directory.

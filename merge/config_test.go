@@ -331,6 +331,12 @@ func TestConfigErrors(t *testing.T) {
 	parseErr(t, "merge_method: ties\nbase_model: b\nmodels:\n  - model: a\n    parameters: {weight: 1}\n  - model: a\n",
 		"6", "missing required parameter weight")
 
+	parseErr(t, "merge_method: linear\nmodels:\n  - model: a\n    parameters: {weight: 1}\ntokenizer:\n  source: union\n",
+		"6", `tokenizer source "union" is not supported`)
+	parseErr(t, "merge_method: linear\nmodels:\n  - model: a\n    parameters: {weight: 1}\ntokenizer:\n  source: base\n  tokens: {}\n",
+		"7", "tokenizer tokens is not supported")
+	parse(t, "merge_method: linear\nmodels:\n  - model: a\n    parameters: {weight: 1}\ntokenizer:\n  source: base\n")
+
 	// A filter that leaves a tensor without a required value is reported at resolve time, with the line.
 	c := parse(t, "merge_method: ties\nbase_model: b\nmodels:\n  - model: a\n    parameters:\n      weight:\n        - filter: mlp\n          value: 1\n")
 	_, err := c.Resolve(c.ModelsQuery("blk.0.attn_q.weight", 2))
