@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/ggufmerge/ggufmerge/gguf"
+	"github.com/ggufmerge/ggufmerge/internal/llamacpp"
 	"github.com/ggufmerge/ggufmerge/internal/sharedtest"
 	"github.com/ggufmerge/ggufmerge/quant"
 	"github.com/ggufmerge/ggufmerge/quant/recipe"
@@ -435,4 +436,36 @@ func writeLegacyImatrix(t *testing.T, dir, model string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// The llama-quantize options the reference tool lacks (--override-kv,
+// --tensor-type) against llama.cpp's own llama_model_quantize, driven
+// through the prebuilt library as the llama-quantize tool sets it up.
+func TestQuantizeOptionsMatchLlamaQuantize(t *testing.T) {
+	d := llamacpp.Require(t)
+	dir := t.TempDir()
+	in := tinyLlama(t, dir)
+	kvs := []string{"--override-kv", "general.name=str:renamed", "--override-kv", "llama.context_length=int:-64",
+		"--override-kv", "x.scale=float:0.3", "--override-kv", "tokenizer.ggml.add_bos_token=bool:false"}
+	tts := []string{"--tensor-type", "attn_v=q8_0", "--tensor-type", `blk\.1\.ffn_down=Q5_0`, "--tensor-type", "FFN_UP=bf16"}
+	for _, c := range []struct {
+		name  string
+		ftype recipe.FileType
+		opts  []string
+	}{
+		{"Q4_K_M", recipe.MostlyQ4_K_M, kvs},
+		{"Q4_K_M", recipe.MostlyQ4_K_M, tts},
+		{"Q5_K_S", recipe.MostlyQ5_K_S, append(append([]string{"--pure"}, tts...), kvs...)},
+	} {
+		ref, out := filepath.Join(dir, "ref.gguf"), filepath.Join(dir, "out.gguf")
+		if err := d.Quantize(in, ref, int(c.ftype), c.opts...); err != nil {
+			t.Fatal(err)
+		}
+		if log, err := quantizeCLI(t, append(append([]string{"-q"}, c.opts...), in, out, c.name)...); err != nil {
+			t.Fatalf("%v: %v\n%s", c.opts, err, log)
+		}
+		if !sameFile(t, ref, out) {
+			t.Errorf("%s %v: file differs from llama_model_quantize's", c.name, c.opts)
+		}
+	}
 }

@@ -208,6 +208,16 @@ func (d *Driver) Chat(model string, msgs [][2]string) (*Chat, error) {
 	return &c, nil
 }
 
+// Quantize runs llama.cpp's llama_model_quantize on in, as the
+// llama-quantize tool sets it up (ftype is a llama_ftype number; opts are
+// lldriver's quantize options, e.g. "--override-kv", "k=int:3").
+func (d *Driver) Quantize(in, out string, ftype int, opts ...string) error {
+	var r struct {
+		RC int `json:"rc"`
+	}
+	return d.run(&r, append([]string{"quantize", in, out, strconv.Itoa(ftype)}, opts...)...)
+}
+
 // parseLogits splits float32 rows of NVocab values.
 func (e *Eval) parseLogits(raw []byte) error {
 	row := 4 * e.NVocab

@@ -7,6 +7,7 @@
 //	lldriver [-lib DIR] [-cpu VARIANT] [-threads N] load MODEL
 //	lldriver [-lib DIR] [-cpu VARIANT] [-threads N] eval MODEL PROMPT N [LOGITS.bin]
 //	lldriver [-lib DIR] chat MODEL ROLE CONTENT [ROLE CONTENT ...]
+//	lldriver [-lib DIR] quantize IN OUT FTYPE [--pure] [--override-kv K=T:V] [--tensor-type P=T] [--prune-layers L,..] [--keep-split]
 //
 // load exits 1 when llama.cpp refuses the model. eval tokenizes PROMPT (with
 // BOS when the vocab adds one), evaluates it in one batch, then generates N
@@ -70,6 +71,8 @@ func run(libDir, cpu string, threads int, args []string) error {
 	switch args[0] {
 	case "load":
 		return cmdLoad(l, args[1])
+	case "quantize":
+		return cmdQuantize(l, args[1:])
 	case "chat":
 		if len(args)%2 != 0 {
 			return fmt.Errorf("usage: lldriver chat MODEL ROLE CONTENT [ROLE CONTENT ...]")
