@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,7 @@ legacy .dat imatrix files both work). Options must come before IN OUT TYPE.`,
 			&cli.StringFlag{Name: "token-embedding-type", Usage: "ggml `TYPE` for token_embd.weight"},
 			&cli.StringSliceFlag{Name: "tensor-type", Usage: "`REGEX=TYPE`: tensors whose name matches get this ggml type (repeatable, first match wins)"},
 			tensorTypeFileFlag(),
+			&cli.StringFlag{Name: "prune-layers", Usage: "leave out the blocks `L0,L1,...` and renumber the rest (llama-quantize's --prune-layers)"},
 			&cli.BoolFlag{Name: "leave-output-tensor", Usage: "keep output.weight as it is"},
 			&cli.BoolFlag{Name: "allow-requantize", Usage: "acknowledge requantizing quantized input (silences the note)"},
 			&cli.IntFlag{Name: "threads", Aliases: []string{"t"}, Usage: "worker threads (default: all CPUs); the output does not depend on it"},
@@ -137,6 +139,9 @@ func quantizeOptions(c *cli.Context, typeArg string) (recipe.Options, error) {
 	if opts.Overrides, err = overrides(c); err != nil {
 		return opts, err
 	}
+	if opts.PruneLayers, err = pruneList(c.String("prune-layers")); err != nil {
+		return opts, err
+	}
 	return opts, loadImatrixFlag(c, &opts)
 }
 
@@ -180,6 +185,24 @@ func typeFlag(c *cli.Context, name string) (*quant.Type, error) {
 
 // tensorTypeRules parses --tensor-type NAME=TYPE; names are lower-cased as
 // llama-quantize does.
+// pruneList reads --prune-layers L0,L1,...: block numbers, sorted and
+// distinct as llama-quantize keeps them.
+func pruneList(s string) ([]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("--prune-layers: %q is not a layer number", f)
+		}
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
 // tensorTypeFileFlag is llama-quantize's --tensor-type-file.
 func tensorTypeFileFlag() cli.Flag {
 	return &cli.StringFlag{Name: "tensor-type-file",

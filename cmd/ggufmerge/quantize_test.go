@@ -439,7 +439,7 @@ func writeLegacyImatrix(t *testing.T, dir, model string) string {
 }
 
 // The llama-quantize options the reference tool lacks (--override-kv,
-// --tensor-type) against llama.cpp's own llama_model_quantize, driven
+// --tensor-type, --prune-layers) against llama.cpp's own llama_model_quantize, driven
 // through the prebuilt library as the llama-quantize tool sets it up.
 func TestQuantizeOptionsMatchLlamaQuantize(t *testing.T) {
 	d := llamacpp.Require(t)
@@ -456,6 +456,8 @@ func TestQuantizeOptionsMatchLlamaQuantize(t *testing.T) {
 		{"Q4_K_M", recipe.MostlyQ4_K_M, kvs},
 		{"Q4_K_M", recipe.MostlyQ4_K_M, tts},
 		{"Q5_K_S", recipe.MostlyQ5_K_S, append(append([]string{"--pure"}, tts...), kvs...)},
+		{"Q4_K_M", recipe.MostlyQ4_K_M, []string{"--prune-layers", "0"}},
+		{"Q6_K", recipe.MostlyQ6_K, append([]string{"--prune-layers", "1"}, kvs...)},
 	} {
 		ref, out := filepath.Join(dir, "ref.gguf"), filepath.Join(dir, "out.gguf")
 		if err := d.Quantize(in, ref, int(c.ftype), c.opts...); err != nil {
@@ -466,6 +468,19 @@ func TestQuantizeOptionsMatchLlamaQuantize(t *testing.T) {
 		}
 		if !sameFile(t, ref, out) {
 			t.Errorf("%s %v: file differs from llama_model_quantize's", c.name, c.opts)
+		}
+	}
+	// five layers (the bundled base), pruning inside and at both ends
+	for _, prune := range []string{"1,3", "0,4", "2"} {
+		ref, out := filepath.Join(dir, "ref.gguf"), filepath.Join(dir, "out.gguf")
+		if err := d.Quantize(exBase, ref, int(recipe.MostlyQ4_K_M), "--prune-layers", prune); err != nil {
+			t.Fatal(err)
+		}
+		if log, err := quantizeCLI(t, "-q", "--prune-layers", prune, exBase, out, "Q4_K_M"); err != nil {
+			t.Fatalf("%v\n%s", err, log)
+		}
+		if !sameFile(t, ref, out) {
+			t.Errorf("--prune-layers %s: file differs from llama_model_quantize's", prune)
 		}
 	}
 }

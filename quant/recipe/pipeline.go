@@ -46,23 +46,41 @@ func Prepare(m *gguf.Model, opts Options) (*Job, error) {
 	}
 	order := LoaderOrder(names)
 	j := &Job{Model: m}
-	infos := make([]gguf.TensorInfo, len(order))
-	types := make([]quant.Type, len(order))
+	var infos []gguf.TensorInfo
+	var types []quant.Type
+	ordered := make([]string, len(order))
 	for k, i := range order {
+		ordered[k] = names[i]
+	}
+	renamed, blocks := ordered, 0
+	planOpts := opts
+	if len(opts.PruneLayers) > 0 {
+		renamed, blocks = pruneLayers(ordered, opts.PruneLayers)
+		planOpts.Imatrix = opts.Imatrix.renamed(ordered, renamed)
+	}
+	for k, i := range order {
+		if renamed[k] == "" {
+			continue // a pruned layer's tensor
+		}
 		j.Tensors = append(j.Tensors, m.Tensors[i])
-		infos[k] = m.Tensors[i].TensorInfo
-		types[k] = m.Tensors[i].Type
+		info := m.Tensors[i].TensorInfo
+		info.Name = renamed[k]
+		infos = append(infos, info)
+		types = append(types, m.Tensors[i].Type)
 	}
 	ft := opts.FileType
 	if opts.Copy {
 		ft = CopyFileType(m.Meta, types)
-		opts.FileType = AllF32 // COPY's own ftype: only its default type matters, and nothing is converted
+		planOpts.FileType = AllF32 // COPY's own ftype: only its default type matters, and nothing is converted
 	}
-	if j.Choices, err = Plan(mi, infos, opts); err != nil {
+	if j.Choices, err = Plan(mi, infos, planOpts); err != nil {
 		return nil, fmt.Errorf("%s: %w", m.Path, err)
 	}
 	j.FileType = ft
 	j.Meta = OutputMetadata(m.Meta, ft, opts.Imatrix, opts.Overrides)
+	if len(opts.PruneLayers) > 0 {
+		j.Meta.Set(mi.Arch+".block_count", gguf.U32(uint32(blocks))) // last, as llama-quantize sets it
+	}
 	for _, c := range j.Choices {
 		j.Infos = append(j.Infos, gguf.TensorInfo{Name: c.Name, Type: c.Target, Shape: trimShape(c.Shape)})
 		if c.Convert() && !canConvertFrom(c.Type) {

@@ -25,6 +25,10 @@ type Options struct {
 
 	Imatrix *Imatrix // importance matrix; nil for none
 
+	// PruneLayers are --prune-layers block numbers, sorted and distinct:
+	// those blocks are left out and the later ones renumbered.
+	PruneLayers []int
+
 	// Overrides are --override-kv values: written into the output before
 	// the imatrix keys, and seen by the recipe as the loader sees them.
 	Overrides []KVOverride
