@@ -20,9 +20,16 @@ type WriterOptions struct {
 	// (gguf-split --split-max-size; see ParseSize). A single tensor larger
 	// than the limit gets a shard of its own.
 	SplitMaxBytes int64
+	// KeepSplit, when set, gives the number of tensors of each shard, in
+	// order: llama-quantize --keep-split's layout, where the shards are
+	// always named <prefix>-%05d-of-%05d.gguf and, when there are several,
+	// carry split.no, split.count and split.tensors.count in that order.
+	KeepSplit []int
 }
 
-func (o WriterOptions) splitting() bool { return o.SplitMaxTensors > 0 || o.SplitMaxBytes > 0 }
+func (o WriterOptions) splitting() bool {
+	return o.SplitMaxTensors > 0 || o.SplitMaxBytes > 0 || len(o.KeepSplit) > 0
+}
 
 // Writer writes a GGUF model whose metadata and tensor infos are fixed up
 // front. Tensor bytes arrive afterwards with WriteAt, in any order and from
@@ -82,7 +89,7 @@ func Create(path string, meta *Metadata, infos []TensorInfo, opt WriterOptions) 
 	}
 	w := &Writer{alignment: align}
 	groups := planShards(infos, opt)
-	headers, err := w.layout(path, meta, infos, groups, opt.splitting())
+	headers, err := w.layout(path, meta, infos, groups, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +114,7 @@ func OutputSize(meta *Metadata, infos []TensorInfo, opt WriterOptions) (int64, e
 		return 0, err
 	}
 	w := &Writer{alignment: align}
-	if _, err := w.layout("out.gguf", meta, infos, planShards(infos, opt), opt.splitting()); err != nil {
+	if _, err := w.layout("out.gguf", meta, infos, planShards(infos, opt), opt); err != nil {
 		return 0, err
 	}
 	return w.TotalSize(), nil
@@ -129,6 +136,9 @@ func checkInfos(infos []TensorInfo) error {
 
 // planShards groups tensor indices into shards with gguf-split's rules.
 func planShards(infos []TensorInfo, opt WriterOptions) [][2]int {
+	if len(opt.KeepSplit) > 0 {
+		return keepShards(opt.KeepSplit, len(infos))
+	}
 	if !opt.splitting() || len(infos) == 0 {
 		return [][2]int{{0, len(infos)}}
 	}
@@ -148,8 +158,26 @@ func planShards(infos []TensorInfo, opt WriterOptions) [][2]int {
 	return append(groups, [2]int{start, len(infos)})
 }
 
-// shardMeta builds the metadata of shard i of n.
-func shardMeta(meta *Metadata, i, n, total int, split bool) *Metadata {
+// keepShards turns tensor counts into index ranges (counts that do not add
+// up to n put the rest in the last shard; empty shards are kept, as
+// llama-quantize would make them).
+func keepShards(counts []int, n int) [][2]int {
+	groups := make([][2]int, len(counts))
+	start := 0
+	for i, c := range counts {
+		end := min(n, start+max(0, c))
+		if i == len(counts)-1 {
+			end = n
+		}
+		groups[i] = [2]int{start, end}
+		start = end
+	}
+	return groups
+}
+
+// shardMeta builds the metadata of shard i of n; split adds the split keys
+// in gguf-split's order, or llama-quantize's with keepSplit.
+func shardMeta(meta *Metadata, i, n, total int, split, keepSplit bool) *Metadata {
 	var out *Metadata
 	if i == 0 {
 		out = meta.Clone()
@@ -164,7 +192,12 @@ func shardMeta(meta *Metadata, i, n, total int, split bool) *Metadata {
 	for _, k := range []string{SplitNoKey, SplitCountKey, SplitTensorsCountKey} {
 		out.Delete(k)
 	}
-	if split {
+	switch {
+	case split && keepSplit:
+		out.Set(SplitNoKey, U16(uint16(i)))
+		out.Set(SplitCountKey, U16(uint16(n)))
+		out.Set(SplitTensorsCountKey, I32(int32(total)))
+	case split:
 		out.Set(SplitNoKey, U16(uint16(i)))
 		out.Set(SplitTensorsCountKey, I32(int32(total)))
 		out.Set(SplitCountKey, U16(uint16(n)))
@@ -173,20 +206,23 @@ func shardMeta(meta *Metadata, i, n, total int, split bool) *Metadata {
 }
 
 // layout computes every shard's header bytes and every tensor's position.
-func (w *Writer) layout(path string, meta *Metadata, infos []TensorInfo, groups [][2]int, split bool) ([][]byte, error) {
+func (w *Writer) layout(path string, meta *Metadata, infos []TensorInfo, groups [][2]int, opt WriterOptions) ([][]byte, error) {
+	keep := len(opt.KeepSplit) > 0
+	named := opt.splitting()                     // shard file names
+	split := named && (!keep || len(groups) > 1) // split.* keys
 	if split && len(groups) > 0xFFFF {
 		return nil, fmt.Errorf("%s: %d shards, more than split.count (u16) can hold", path, len(groups))
 	}
 	prefix := strings.TrimSuffix(path, ".gguf")
 	headers := make([][]byte, len(groups))
 	for si, g := range groups {
-		sm := shardMeta(meta, si, len(groups), len(infos), split)
+		sm := shardMeta(meta, si, len(groups), len(infos), split, keep)
 		hdr, err := encodeHeader(sm, infos[g[0]:g[1]], w.alignment)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		sh := &outShard{path: path}
-		if split {
+		if named {
 			sh.path = SplitPath(prefix, si, len(groups))
 		}
 		pos := int64(len(hdr))

@@ -312,6 +312,9 @@ func TestPlanShards(t *testing.T) {
 		{WriterOptions{SplitMaxBytes: 479}, [][2]int{{0, 1}, {1, 3}, {3, 4}, {4, 5}}},
 		{WriterOptions{SplitMaxBytes: 512}, [][2]int{{0, 3}, {3, 4}, {4, 5}}},
 		{WriterOptions{SplitMaxBytes: 10000}, [][2]int{{0, 5}}},
+		// llama-quantize --keep-split: the input's grouping, as given
+		{WriterOptions{KeepSplit: []int{2, 0, 3}}, [][2]int{{0, 2}, {2, 2}, {2, 5}}},
+		{WriterOptions{KeepSplit: []int{5}}, [][2]int{{0, 5}}},
 	}
 	for _, c := range cases {
 		if got := planShards(infos, c.opt); !reflect.DeepEqual(got, c.want) {
@@ -377,6 +380,36 @@ func TestSplitWriteAndReopen(t *testing.T) {
 	got, _ := os.ReadFile(out[0])
 	if wantB := (fileSpec{kvs: archKVs, tensors: specs}).build().b; !bytes.Equal(got, wantB) {
 		t.Fatalf("joined file differs at byte %d", firstDiff(got, wantB))
+	}
+}
+
+// --keep-split's layout: always shard names, and split keys in
+// llama-quantize's order only when there is more than one shard.
+func TestKeepSplitLayout(t *testing.T) {
+	specs := bigTensors()
+	dir := t.TempDir()
+	w := writeSpecs(t, filepath.Join(dir, "one.gguf"), archMeta(), specs, WriterOptions{KeepSplit: []int{len(specs)}})
+	if want := []string{filepath.Join(dir, "one-00001-of-00001.gguf")}; !reflect.DeepEqual(w.Paths(), want) {
+		t.Fatalf("paths %v, want %v", w.Paths(), want)
+	}
+	m, err := Open(w.Paths()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Meta.Has(SplitNoKey) || m.Meta.Has(SplitCountKey) {
+		t.Errorf("one shard has split keys: %v", m.Meta.Keys())
+	}
+	m.Close()
+	w = writeSpecs(t, filepath.Join(dir, "two.gguf"), archMeta(), specs, WriterOptions{KeepSplit: []int{1, len(specs) - 1}})
+	m, err = Open(w.Paths()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	checkTensorsMatch(t, m, specs)
+	want := []string{"general.architecture", "general.name", SplitNoKey, SplitCountKey, SplitTensorsCountKey}
+	if got := m.Shards[0].Meta.Keys(); !reflect.DeepEqual(got, want) {
+		t.Errorf("shard 0 keys %v, want %v", got, want)
 	}
 }
 

@@ -47,6 +47,7 @@ legacy .dat imatrix files both work). Options must come before IN OUT TYPE.`,
 			&cli.StringFlag{Name: "token-embedding-type", Usage: "ggml `TYPE` for token_embd.weight"},
 			&cli.StringSliceFlag{Name: "tensor-type", Usage: "`REGEX=TYPE`: tensors whose name matches get this ggml type (repeatable, first match wins)"},
 			tensorTypeFileFlag(),
+			&cli.BoolFlag{Name: "keep-split", Usage: "one output shard per input shard, with the same tensors (llama-quantize's --keep-split; output named OUT-00001-of-0000N.gguf)"},
 			&cli.StringFlag{Name: "prune-layers", Usage: "leave out the blocks `L0,L1,...` and renumber the rest (llama-quantize's --prune-layers)"},
 			&cli.BoolFlag{Name: "leave-output-tensor", Usage: "keep output.weight as it is"},
 			&cli.BoolFlag{Name: "allow-requantize", Usage: "acknowledge requantizing quantized input (silences the note)"},
@@ -139,6 +140,7 @@ func quantizeOptions(c *cli.Context, typeArg string) (recipe.Options, error) {
 	if opts.Overrides, err = overrides(c); err != nil {
 		return opts, err
 	}
+	opts.KeepSplit = c.Bool("keep-split")
 	if opts.PruneLayers, err = pruneList(c.String("prune-layers")); err != nil {
 		return opts, err
 	}

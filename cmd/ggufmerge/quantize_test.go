@@ -470,6 +470,37 @@ func TestQuantizeOptionsMatchLlamaQuantize(t *testing.T) {
 			t.Errorf("%s %v: file differs from llama_model_quantize's", c.name, c.opts)
 		}
 	}
+	// --keep-split: one output shard per input shard; the tool hands the
+	// library the output name without .gguf
+	split := filepath.Join(dir, "split.gguf")
+	if log, err := quantizeCLI(t, "-q", "--split-max-tensors", "7", in, split, "F16"); err != nil {
+		t.Fatalf("%v\n%s", err, log)
+	}
+	shards, _ := filepath.Glob(filepath.Join(dir, "split-*-of-*.gguf"))
+	if len(shards) < 2 {
+		t.Fatalf("split input: %v", shards)
+	}
+	first := shards[0]
+	for _, c := range [][]string{{"Q4_K_M"}, {"Q6_K", "--prune-layers", "0"}} {
+		ft, _, err := recipe.ParseFileType(c[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Quantize(first, filepath.Join(dir, "ref"), int(ft), append([]string{"--keep-split"}, c[1:]...)...); err != nil {
+			t.Fatal(err)
+		}
+		args := append(append([]string{"-q", "--keep-split"}, c[1:]...), first, filepath.Join(dir, "out.gguf"), c[0])
+		if log, err := quantizeCLI(t, args...); err != nil {
+			t.Fatalf("%v\n%s", err, log)
+		}
+		for i := 1; i <= len(shards); i++ {
+			name := fmt.Sprintf("-%05d-of-%05d.gguf", i, len(shards))
+			if !sameFile(t, filepath.Join(dir, "ref"+name), filepath.Join(dir, "out"+name)) {
+				t.Errorf("--keep-split %v: shard %d differs from llama_model_quantize's", c, i)
+			}
+		}
+	}
+
 	// five layers (the bundled base), pruning inside and at both ends
 	for _, prune := range []string{"1,3", "0,4", "2"} {
 		ref, out := filepath.Join(dir, "ref.gguf"), filepath.Join(dir, "out.gguf")

@@ -1,12 +1,14 @@
 package recipe
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,6 +28,7 @@ type Job struct {
 	Tensors  []*gguf.Tensor    // input tensors, parallel to Choices
 	Meta     *gguf.Metadata    // output metadata
 	Infos    []gguf.TensorInfo // output tensor infos, parallel to Choices
+	Shards   []int             // with KeepSplit: output tensors per shard
 }
 
 // Prepare plans the quantization of an opened model without writing
@@ -45,6 +48,9 @@ func Prepare(m *gguf.Model, opts Options) (*Job, error) {
 		names[i] = t.Name
 	}
 	order := LoaderOrder(names)
+	if opts.KeepSplit {
+		order = fileOrder(m.Tensors)
+	}
 	j := &Job{Model: m}
 	var infos []gguf.TensorInfo
 	var types []quant.Type
@@ -61,6 +67,13 @@ func Prepare(m *gguf.Model, opts Options) (*Job, error) {
 	for k, i := range order {
 		if renamed[k] == "" {
 			continue // a pruned layer's tensor
+		}
+		if opts.KeepSplit {
+			sh := m.Tensors[i].Shard
+			for len(j.Shards) <= sh {
+				j.Shards = append(j.Shards, 0)
+			}
+			j.Shards[sh]++
 		}
 		j.Tensors = append(j.Tensors, m.Tensors[i])
 		info := m.Tensors[i].TensorInfo
@@ -91,6 +104,22 @@ func Prepare(m *gguf.Model, opts Options) (*Job, error) {
 		}
 	}
 	return j, nil
+}
+
+// fileOrder is llama-quantize --keep-split's tensor order: by shard, then
+// by position in the shard.
+func fileOrder(ts []*gguf.Tensor) []int {
+	idx := make([]int, len(ts))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		if c := cmp.Compare(ts[a].Shard, ts[b].Shard); c != 0 {
+			return c
+		}
+		return cmp.Compare(ts[a].Offset, ts[b].Offset)
+	})
+	return idx
 }
 
 // canConvertFrom: llama-quantize converts from floats and quantized types
@@ -140,7 +169,14 @@ func QuantizeFile(ctx context.Context, in, out string, opts Options) (*Report, e
 		return nil, err
 	}
 	j.logNotes(opts)
-	w, err := gguf.Create(out, j.Meta, j.Infos, opts.Split)
+	split := opts.Split
+	if opts.KeepSplit {
+		if split.SplitMaxBytes > 0 || split.SplitMaxTensors > 0 {
+			return nil, errors.New("--keep-split cannot be combined with --split-max-size or --split-max-tensors")
+		}
+		split.KeepSplit = j.Shards
+	}
+	w, err := gguf.Create(out, j.Meta, j.Infos, split)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,10 @@ type Options struct {
 
 	Imatrix *Imatrix // importance matrix; nil for none
 
+	// KeepSplit (--keep-split) writes one output shard per input shard,
+	// holding the same tensors, in file order.
+	KeepSplit bool
+
 	// PruneLayers are --prune-layers block numbers, sorted and distinct:
 	// those blocks are left out and the later ones renumbered.
 	PruneLayers []int
